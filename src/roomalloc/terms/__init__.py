@@ -1,0 +1,10 @@
+"""Objective terms: the plug-in API, the registry and the built-in terms.
+
+Importing this package registers the built-ins (housed, preferences, roommates, cost,
+rooms_used, moves, fairness).
+"""
+
+from roomalloc.terms.base import Sense, Term, get_term, register_term, term_names, unregister_term
+from roomalloc.terms import builtin as _builtin  # noqa: F401  (registers the built-ins)
+
+__all__ = ["Sense", "Term", "get_term", "register_term", "term_names", "unregister_term"]
