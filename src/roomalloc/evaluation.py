@@ -317,7 +317,8 @@ def evaluate(problem: Problem, result_or_assignments: Result | Assignments) -> E
 
     >>> from roomalloc import Problem, Room, Resident, TermSpec
     >>> p = Problem(rooms=[Room(id="A", capacity=1, cost=10)], residents=[Resident(id="a")],
-    ...             objective=[TermSpec(term="housed", weight=100), TermSpec(term="cost", weight=1)])
+    ...             objective=[TermSpec(term="housed", weight=100),
+    ...                        TermSpec(term="cost", weight=1)])
     >>> ev = evaluate(p, {"a": "A"})
     >>> ev.objective, ev.contributions
     (90.0, {'housed': 100.0, 'cost': -10.0})
@@ -340,9 +341,9 @@ def evaluate(problem: Problem, result_or_assignments: Result | Assignments) -> E
         if spec.term not in terms:
             terms[spec.term] = float(term.value(problem, assignments))
         sign = 1.0 if term.sense == "maximize" else -1.0
-        contributions[spec.term] = contributions.get(spec.term, 0.0) + sign * spec.weight * terms[
-            spec.term
-        ]
+        contributions[spec.term] = (
+            contributions.get(spec.term, 0.0) + sign * spec.weight * terms[spec.term]
+        )
     return Evaluation(
         terms=terms, objective=float(sum(contributions.values())), contributions=contributions
     )

@@ -1,0 +1,650 @@
+"""The independent verifier: does an allocation keep every hard rule of the contract?
+
+:func:`check` re-reads the rules from the problem and the allocation alone. It never imports the
+solver or its model: it is what the solver is held to, and a housing office can run it on an
+allocation it made by hand. Each room's occupants are swept once in order of arrival, so it stays
+fast at 50,000 residents.
+
+One function per built-in rule (``check_capacity``, ``check_gender_mixing``, ...) is public and
+listed in :data:`RULE_CHECKS`, so a caller can test one rule on a what-if allocation.
+
+Example
+-------
+>>> from roomalloc import Problem, Room, Resident, check
+>>> p = Problem(rooms=[Room(id="A-1", capacity=1)],
+...             residents=[Resident(id="r1"), Resident(id="r2", required=True)])
+>>> report = check(p, {"r1": "A-1", "r2": "A-1"})
+>>> report.ok
+False
+>>> for v in report.violations:
+...     print(v)
+capacity: room A-1 has 1 bed but 2 residents on every night: r1, r2
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from roomalloc.evaluation import Assignments, assignments_of, evaluate
+from roomalloc.model import Problem, Resident, Result, Room
+from roomalloc.rules.base import Rule
+from roomalloc.violations import Violation
+
+# Stays as ordinal day numbers; a resident without a stay occupies [_MIN, _MAX).
+_MIN = -(10**9)
+_MAX = 10**9
+
+
+def _span(resident: Resident) -> tuple[int, int]:
+    if resident.stay is None:
+        return (_MIN, _MAX)
+    return (resident.stay.start.toordinal(), resident.stay.end.toordinal())
+
+
+def _night(day: int) -> dt.date | None:
+    return None if day <= _MIN else dt.date.fromordinal(day)
+
+
+def _when(day: int) -> str:
+    return "on every night" if day <= _MIN else f"on {dt.date.fromordinal(day).isoformat()}"
+
+
+def _names(ids: Iterable[str]) -> str:
+    return ", ".join(ids)
+
+
+def _occupants(problem: Problem, assignments: Assignments) -> dict[str, list[Resident]]:
+    """Residents per known room, in the problem's order; unknown ids are skipped."""
+    rooms = problem.rooms_by_id
+    by_room: dict[str, list[Resident]] = defaultdict(list)
+    for r in problem.residents:
+        room_id = assignments.get(r.id)
+        if room_id is not None and room_id in rooms:
+            by_room[room_id].append(r)
+    return by_room
+
+
+def _overlapping_pairs(occupants: Sequence[Resident]) -> Iterator[tuple[Resident, Resident, int]]:
+    """Every pair of occupants whose stays share a night, with the first shared night.
+
+    A sweep in order of arrival keeps only the residents still present, so a room that hosts
+    many short stays one after the other costs little.
+    """
+    spans = sorted(((_span(r), r) for r in occupants), key=lambda x: x[0][0])
+    active: list[tuple[tuple[int, int], Resident]] = []
+    for (start, end), r in spans:
+        active = [(sp, a) for sp, a in active if sp[1] > start]
+        for sp, a in active:
+            yield a, r, max(sp[0], start)
+        active.append(((start, end), r))
+
+
+def check_capacity(problem: Problem, assignments: Assignments) -> list[Violation]:
+    """Each night, a room holds at most ``capacity`` residents whose stays cover that night.
+
+    >>> from roomalloc import Problem, Room, Resident, Interval
+    >>> import datetime as dt
+    >>> s = Interval(start=dt.date(2026, 9, 1), end=dt.date(2026, 9, 5))
+    >>> p = Problem(rooms=[Room(id="A", capacity=1)],
+    ...             residents=[Resident(id="a", stay=s), Resident(id="b")])
+    >>> [v.night for v in check_capacity(p, {"a": "A", "b": "A"})]
+    [datetime.date(2026, 9, 1)]
+    """
+    out: list[Violation] = []
+    rooms = problem.rooms_by_id
+    for room_id, occupants in _occupants(problem, assignments).items():
+        room = rooms[room_id]
+        if len(occupants) <= room.capacity:
+            continue
+        events: list[tuple[int, int]] = []
+        for r in occupants:
+            start, end = _span(r)
+            events.append((start, 1))
+            events.append((end, -1))
+        # Departures sort before arrivals on the same day: stays are half-open.
+        events.sort()
+        count = 0
+        over_since: int | None = None
+        i = 0
+        while i < len(events):
+            day = events[i][0]
+            while i < len(events) and events[i][0] == day:
+                count += events[i][1]
+                i += 1
+            if count > room.capacity and over_since is None:
+                over_since = day
+            elif count <= room.capacity and over_since is not None:
+                out.append(_capacity_violation(room, occupants, over_since, day))
+                over_since = None
+    return out
+
+
+def _capacity_violation(
+    room: Room, occupants: Sequence[Resident], since: int, until: int
+) -> Violation:
+    present = [r.id for r in occupants if _span(r)[0] <= since < _span(r)[1]]
+    beds = f"{room.capacity} bed{'s' if room.capacity != 1 else ''}"
+    span = "" if since <= _MIN or until >= _MAX else f" (until {_night(until)})"
+    return Violation(
+        "capacity",
+        f"room {room.id} has {beds} but {len(present)} residents {_when(since)}{span}: "
+        f"{_names(present)}",
+        residents=tuple(present),
+        room=room.id,
+        night=_night(since),
+    )
+
+
+def check_room_gender(problem: Problem, assignments: Assignments) -> list[Violation]:
+    """A room with a ``gender`` takes only residents of that gender.
+
+    >>> from roomalloc import Problem, Room, Resident
+    >>> p = Problem(rooms=[Room(id="A", capacity=1, gender="female")],
+    ...             residents=[Resident(id="a", gender="male")])
+    >>> print(check_room_gender(p, {"a": "A"})[0])
+    room_gender: a (gender male) is in room A, which is for female residents only
+    """
+    out: list[Violation] = []
+    for room_id, occupants in _occupants(problem, assignments).items():
+        room = problem.rooms_by_id[room_id]
+        if room.gender is None:
+            continue
+        for r in occupants:
+            if r.gender != room.gender:
+                out.append(
+                    Violation(
+                        "room_gender",
+                        f"{r.id} (gender {r.gender or 'not given'}) is in room {room.id}, "
+                        f"which is for {room.gender} residents only",
+                        residents=(r.id,),
+                        room=room.id,
+                    )
+                )
+    return out
+
+
+def check_gender_mixing(problem: Problem, assignments: Assignments) -> list[Violation]:
+    """With ``gender_mixing: forbid``, residents sharing a room on a night have equal gender.
+
+    >>> from roomalloc import Problem, Room, Resident
+    >>> p = Problem(rooms=[Room(id="A", capacity=2)],
+    ...             residents=[Resident(id="a", gender="female"), Resident(id="b")])
+    >>> print(check_gender_mixing(p, {"a": "A", "b": "A"})[0])
+    gender_mixing: a (female) and b (gender not given) share room A on every night
+    """
+    if problem.rules.gender_mixing != "forbid":
+        return []
+    out: list[Violation] = []
+    for room_id, occupants in _occupants(problem, assignments).items():
+        if len(occupants) < 2 or len({r.gender for r in occupants}) < 2:
+            continue
+        for a, b, night in _overlapping_pairs(occupants):
+            if a.gender != b.gender:
+                out.append(
+                    Violation(
+                        "gender_mixing",
+                        f"{a.id} ({a.gender or 'gender not given'}) and "
+                        f"{b.id} ({b.gender or 'gender not given'}) share room {room_id} "
+                        f"{_when(night)}",
+                        residents=(a.id, b.id),
+                        room=room_id,
+                        night=_night(night),
+                    )
+                )
+    return out
+
+
+def check_unavailable(problem: Problem, assignments: Assignments) -> list[Violation]:
+    """Nobody whose stay overlaps a room's closure is placed in it.
+
+    >>> from roomalloc import Problem, Room, Resident, Interval
+    >>> import datetime as dt
+    >>> w = Interval(start=dt.date(2026, 9, 1), end=dt.date(2026, 9, 3))
+    >>> p = Problem(rooms=[Room(id="A", capacity=1, unavailable=[w])],
+    ...             residents=[Resident(id="a")])
+    >>> print(check_unavailable(p, {"a": "A"})[0])
+    unavailable: a is in room A, which is closed from 2026-09-01 to 2026-09-03
+    """
+    out: list[Violation] = []
+    for room_id, occupants in _occupants(problem, assignments).items():
+        room = problem.rooms_by_id[room_id]
+        for w in room.unavailable:
+            for r in occupants:
+                if w.overlaps(r.stay):
+                    first = w.start if r.stay is None else max(w.start, r.stay.start)
+                    out.append(
+                        Violation(
+                            "unavailable",
+                            f"{r.id} is in room {room.id}, which is closed from "
+                            f"{w.start.isoformat()} to {w.end.isoformat()}",
+                            residents=(r.id,),
+                            room=room.id,
+                            night=first,
+                        )
+                    )
+    return out
+
+
+def check_needs(problem: Problem, assignments: Assignments) -> list[Violation]:
+    """The room has every feature the resident needs.
+
+    >>> from roomalloc import Problem, Room, Resident
+    >>> p = Problem(rooms=[Room(id="A", capacity=1)],
+    ...             residents=[Resident(id="a", needs=("accessible",))])
+    >>> print(check_needs(p, {"a": "A"})[0])
+    needs: a needs 'accessible', which room A lacks
+    """
+    out: list[Violation] = []
+    for room_id, occupants in _occupants(problem, assignments).items():
+        room = problem.rooms_by_id[room_id]
+        have = set(room.features)
+        for r in occupants:
+            missing = [n for n in r.needs if n not in have]
+            if missing:
+                out.append(
+                    Violation(
+                        "needs",
+                        f"{r.id} needs {', '.join(map(repr, missing))}, which room {room.id} lacks",
+                        residents=(r.id,),
+                        room=room.id,
+                    )
+                )
+    return out
+
+
+def check_private(problem: Problem, assignments: Assignments) -> list[Violation]:
+    """A private resident shares their room with nobody whose stay overlaps.
+
+    >>> from roomalloc import Problem, Room, Resident
+    >>> p = Problem(rooms=[Room(id="A", capacity=2)],
+    ...             residents=[Resident(id="a", private=True), Resident(id="b")])
+    >>> print(check_private(p, {"a": "A", "b": "A"})[0])
+    private: a must have room A alone but shares it with b on every night
+    """
+    out: list[Violation] = []
+    for room_id, occupants in _occupants(problem, assignments).items():
+        if len(occupants) < 2 or not any(r.private for r in occupants):
+            continue
+        for a, b, night in _overlapping_pairs(occupants):
+            for p, other in ((a, b), (b, a)):
+                if p.private:
+                    out.append(
+                        Violation(
+                            "private",
+                            f"{p.id} must have room {room_id} alone but shares it with "
+                            f"{other.id} {_when(night)}",
+                            residents=(p.id, other.id),
+                            room=room_id,
+                            night=_night(night),
+                        )
+                    )
+    return out
+
+
+def check_budget(problem: Problem, assignments: Assignments) -> list[Violation]:
+    """The room's ``cost`` is within the resident's ``budget``.
+
+    >>> from roomalloc import Problem, Room, Resident
+    >>> p = Problem(rooms=[Room(id="A", capacity=1, cost=500)],
+    ...             residents=[Resident(id="a", budget=400)])
+    >>> print(check_budget(p, {"a": "A"})[0])
+    budget: room A costs 500 but a's budget is 400
+    """
+    out: list[Violation] = []
+    for room_id, occupants in _occupants(problem, assignments).items():
+        room = problem.rooms_by_id[room_id]
+        for r in occupants:
+            if r.budget is not None and room.cost > r.budget:
+                out.append(
+                    Violation(
+                        "budget",
+                        f"room {room.id} costs {room.cost:g} but {r.id}'s budget is {r.budget:g}",
+                        residents=(r.id,),
+                        room=room.id,
+                    )
+                )
+    return out
+
+
+def check_excluded_rooms(problem: Problem, assignments: Assignments) -> list[Violation]:
+    """Nobody is placed in a room on their ``excluded_rooms`` list.
+
+    >>> from roomalloc import Problem, Room, Resident
+    >>> p = Problem(rooms=[Room(id="A", capacity=1)],
+    ...             residents=[Resident(id="a", excluded_rooms=("A",))])
+    >>> print(check_excluded_rooms(p, {"a": "A"})[0])
+    excluded_rooms: a is in room A, which is on their excluded rooms
+    """
+    out: list[Violation] = []
+    for room_id, occupants in _occupants(problem, assignments).items():
+        for r in occupants:
+            if room_id in r.excluded_rooms:
+                out.append(
+                    Violation(
+                        "excluded_rooms",
+                        f"{r.id} is in room {room_id}, which is on their excluded rooms",
+                        residents=(r.id,),
+                        room=room_id,
+                    )
+                )
+    return out
+
+
+def check_avoid(problem: Problem, assignments: Assignments) -> list[Violation]:
+    """Residents where either avoids the other never share a room while their stays overlap.
+
+    >>> from roomalloc import Problem, Room, Resident, Roommates
+    >>> p = Problem(rooms=[Room(id="A", capacity=2)],
+    ...             residents=[Resident(id="a"),
+    ...                        Resident(id="b", roommates=Roommates(avoid=("a",)))])
+    >>> print(check_avoid(p, {"a": "A", "b": "A"})[0])
+    avoid: a and b must not share a room but are both in room A on every night
+    """
+    avoid: set[frozenset[str]] = set()
+    for r in problem.residents:
+        for s in r.roommates.avoid:
+            avoid.add(frozenset((r.id, s)))
+    if not avoid:
+        return []
+    out: list[Violation] = []
+    for room_id, occupants in _occupants(problem, assignments).items():
+        if len(occupants) < 2:
+            continue
+        for a, b, night in _overlapping_pairs(occupants):
+            if frozenset((a.id, b.id)) in avoid:
+                out.append(
+                    Violation(
+                        "avoid",
+                        f"{a.id} and {b.id} must not share a room but are both in room "
+                        f"{room_id} {_when(night)}",
+                        residents=(a.id, b.id),
+                        room=room_id,
+                        night=_night(night),
+                    )
+                )
+    return out
+
+
+def check_group(problem: Problem, assignments: Assignments) -> list[Violation]:
+    """Residents of one ``group`` are housed together in one room, or none of them is.
+
+    >>> from roomalloc import Problem, Room, Resident
+    >>> p = Problem(rooms=[Room(id="A", capacity=2), Room(id="B", capacity=2)],
+    ...             residents=[Resident(id="a", group="g"), Resident(id="b", group="g")])
+    >>> print(check_group(p, {"a": "A", "b": "B"})[0])
+    group: group 'g' must share one room but is split: a in A, b in B
+    >>> print(check_group(p, {"a": "A", "b": None})[0])
+    group: group 'g' must be housed together or not at all, but a is housed and b is not
+    """
+    groups: dict[str, list[Resident]] = defaultdict(list)
+    for r in problem.residents:
+        if r.group is not None:
+            groups[r.group].append(r)
+    out: list[Violation] = []
+    for name, members in groups.items():
+        ids = tuple(r.id for r in members)
+        housed = [r for r in members if assignments.get(r.id) is not None]
+        if not housed:
+            continue
+        if len(housed) < len(members):
+            unhoused = [r.id for r in members if assignments.get(r.id) is None]
+            verb = "is" if len(housed) == 1 else "are"
+            out.append(
+                Violation(
+                    "group",
+                    f"group {name!r} must be housed together or not at all, but "
+                    f"{_names(r.id for r in housed)} {verb} housed and {_names(unhoused)} "
+                    f"{'is' if len(unhoused) == 1 else 'are'} not",
+                    residents=ids,
+                )
+            )
+        rooms = {assignments.get(r.id) for r in housed}
+        if len(rooms) > 1:
+            where = ", ".join(f"{r.id} in {assignments.get(r.id)}" for r in housed)
+            out.append(
+                Violation(
+                    "group",
+                    f"group {name!r} must share one room but is split: {where}",
+                    residents=ids,
+                )
+            )
+    return out
+
+
+def check_required(problem: Problem, assignments: Assignments) -> list[Violation]:
+    """Every ``required`` resident is housed.
+
+    >>> from roomalloc import Problem, Room, Resident
+    >>> p = Problem(rooms=[Room(id="A", capacity=1)], residents=[Resident(id="a", required=True)])
+    >>> print(check_required(p, {"a": None})[0])
+    required: a must be housed but is not
+    """
+    return [
+        Violation("required", f"{r.id} must be housed but is not", residents=(r.id,))
+        for r in problem.residents
+        if r.required and assignments.get(r.id) is None
+    ]
+
+
+def check_locked(problem: Problem, assignments: Assignments) -> list[Violation]:
+    """Every ``locked`` resident is housed in their ``current_room``.
+
+    >>> from roomalloc import Problem, Room, Resident
+    >>> p = Problem(rooms=[Room(id="A", capacity=1), Room(id="B", capacity=1)],
+    ...             residents=[Resident(id="a", current_room="A", locked=True)])
+    >>> print(check_locked(p, {"a": "B"})[0])
+    locked: a is locked to room A but is in room B
+    """
+    out: list[Violation] = []
+    for r in problem.residents:
+        if r.locked and assignments.get(r.id) != r.current_room:
+            got = assignments.get(r.id)
+            where = "is not housed" if got is None else f"is in room {got}"
+            out.append(
+                Violation(
+                    "locked",
+                    f"{r.id} is locked to room {r.current_room} but {where}",
+                    residents=(r.id,),
+                    room=r.current_room,
+                )
+            )
+    return out
+
+
+RuleCheck = Callable[[Problem, Assignments], list[Violation]]
+
+RULE_CHECKS: dict[str, RuleCheck] = {
+    "capacity": check_capacity,
+    "room_gender": check_room_gender,
+    "gender_mixing": check_gender_mixing,
+    "unavailable": check_unavailable,
+    "needs": check_needs,
+    "private": check_private,
+    "budget": check_budget,
+    "excluded_rooms": check_excluded_rooms,
+    "avoid": check_avoid,
+    "group": check_group,
+    "required": check_required,
+    "locked": check_locked,
+}
+"""Every built-in hard rule of the contract, by name, with its check."""
+
+
+def _check_ids(problem: Problem, assignments: Assignments, partial: bool) -> list[Violation]:
+    """The allocation names only known residents and rooms, and (unless partial) everyone."""
+    out: list[Violation] = []
+    residents = problem.residents_by_id
+    rooms = problem.rooms_by_id
+    for rid, room_id in assignments.items():
+        if rid not in residents:
+            out.append(
+                Violation("unknown_resident", f"{rid!r} is not a resident of the problem", (rid,))
+            )
+        elif room_id is not None and room_id not in rooms:
+            out.append(
+                Violation(
+                    "unknown_room",
+                    f"{rid} is placed in {room_id!r}, which is not a room of the problem",
+                    (rid,),
+                    room=room_id,
+                )
+            )
+    if not partial:
+        missing = [r.id for r in problem.residents if r.id not in assignments]
+        if missing:
+            shown = _names(missing[:10]) + (
+                f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+            )
+            out.append(
+                Violation(
+                    "missing_resident",
+                    f"{len(missing)} resident{'s are' if len(missing) != 1 else ' is'} missing "
+                    f"from the allocation (every resident must appear, housed or not): {shown}",
+                    tuple(missing),
+                )
+            )
+    return out
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)
+
+
+def _check_reported(
+    result: Result, terms: Mapping[str, float], objective: float
+) -> list[Violation]:
+    """A result's stated objective, terms and bound agree with the recomputed values."""
+    out: list[Violation] = []
+    if result.objective is not None and not _close(result.objective, objective):
+        out.append(
+            Violation(
+                "result",
+                f"the result states objective {result.objective:g}, but the allocation's "
+                f"objective is {objective:g}",
+            )
+        )
+    for name, stated in result.terms.items():
+        if name in terms and not _close(stated, terms[name]):
+            out.append(
+                Violation(
+                    "result",
+                    f"the result states term {name} = {stated:g}, but the allocation gives "
+                    f"{terms[name]:g}",
+                )
+            )
+    if result.bound is not None and result.bound < objective - 1e-6 * max(1.0, abs(objective)):
+        out.append(
+            Violation(
+                "result",
+                f"the result's bound {result.bound:g} is below its own objective {objective:g}",
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What :func:`check` found: every violated hard rule, and the recomputed terms and objective.
+
+    ``objective`` is ``None`` (and ``terms`` empty) for a result without an allocation
+    (status ``infeasible`` or ``unknown``).
+    """
+
+    violations: tuple[Violation, ...]
+    terms: dict[str, float] = field(default_factory=dict)
+    objective: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when no hard rule is violated."""
+        return not self.violations
+
+    def by_rule(self) -> dict[str, list[Violation]]:
+        """The violations grouped by rule name."""
+        grouped: dict[str, list[Violation]] = defaultdict(list)
+        for v in self.violations:
+            grouped[v.rule].append(v)
+        return dict(grouped)
+
+    def to_text(self) -> str:
+        """A readable report: a verdict line, then one line per violation, then the terms."""
+        n = len(self.violations)
+        lines = [
+            "ok: every hard rule holds" if self.ok else f"{n} violation{'s' if n != 1 else ''}:"
+        ]
+        lines += [f"  {v}" for v in self.violations]
+        if self.objective is not None:
+            lines.append(f"objective {self.objective:g}")
+            lines += [f"  {name} = {value:g}" for name, value in self.terms.items()]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "ok": self.ok,
+            "violations": [v.to_dict() for v in self.violations],
+            "terms": dict(self.terms),
+            "objective": self.objective,
+        }
+
+
+def check(
+    problem: Problem,
+    result_or_assignments: Result | Assignments,
+    *,
+    rules: Sequence[Rule] = (),
+    partial: bool = False,
+) -> CheckReport:
+    """Verify an allocation against every hard rule, independently of the solver.
+
+    ``result_or_assignments`` is a :class:`roomalloc.Result` or a ``{resident id: room id or
+    None}`` mapping. Every violated rule is reported in plain words, with the residents, room and
+    first night involved; custom ``rules`` (:class:`roomalloc.rules.Rule`) are checked beside the
+    built-ins. Residents missing from the allocation are a violation unless ``partial`` is true
+    (then they count as unhoused). For a :class:`Result`, the stated objective, terms and bound
+    are compared with the recomputed ones, and a result without an allocation must be
+    ``infeasible`` or ``unknown``.
+
+    >>> from roomalloc import Problem, Room, Resident, Roommates, check
+    >>> p = Problem(rooms=[Room(id="A", capacity=2)],
+    ...             residents=[Resident(id="a", roommates=Roommates(avoid=("b",))),
+    ...                        Resident(id="b")])
+    >>> print(check(p, {"a": "A", "b": "A"}).to_text())
+    1 violation:
+      avoid: a and b must not share a room but are both in room A on every night
+    objective 2000
+      housed = 2
+      preferences = 0
+      roommates = 0
+      cost = 0
+      rooms_used = 1
+      moves = 0
+      fairness = 1
+    """
+    assignments = assignments_of(result_or_assignments)
+    if isinstance(result_or_assignments, Result) and result_or_assignments.status in (
+        "infeasible",
+        "unknown",
+    ):
+        status = result_or_assignments.status
+        if not assignments:
+            return CheckReport(violations=())
+        return CheckReport(
+            violations=(
+                Violation("result", f"a result with status {status} must have no assignments"),
+            )
+        )
+    violations = _check_ids(problem, assignments, partial)
+    for rule_check in RULE_CHECKS.values():
+        violations.extend(rule_check(problem, assignments))
+    for rule in rules:
+        violations.extend(rule.check(problem, assignments))
+    ev = evaluate(problem, assignments)
+    if isinstance(result_or_assignments, Result):
+        violations.extend(_check_reported(result_or_assignments, ev.terms, ev.objective))
+    return CheckReport(violations=tuple(violations), terms=ev.terms, objective=ev.objective)
