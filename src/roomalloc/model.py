@@ -191,7 +191,7 @@ class Resident(_Frozen):
         return self.stay.overlaps(other.stay)
 
     def score(self, room: Room) -> float:
-        """``score(r, k)``: the sum of the weights of this resident's preferences ``room`` matches."""
+        """``score(r, k)``: the sum of the weights of the preferences ``room`` matches."""
         return float(sum(p.weight for p in self.preferences if p.matches(room)))
 
 
@@ -227,7 +227,8 @@ class Problem(_Frozen):
     >>> import json
     >>> from roomalloc import Problem
     >>> text = json.dumps({"rooms": [{"id": "A", "capacity": 1}],
-    ...                    "residents": [{"id": "r1", "preferences": [{"room": "A", "weight": 2}]}]})
+    ...                    "residents": [{"id": "r1",
+    ...                                   "preferences": [{"room": "A", "weight": 2}]}]})
     >>> p = Problem.model_validate_json(text)
     >>> Problem.model_validate_json(p.model_dump_json()) == p
     True

@@ -4,7 +4,7 @@ Importing this package registers the built-ins (housed, preferences, roommates, 
 rooms_used, moves, fairness).
 """
 
-from roomalloc.terms.base import Sense, Term, get_term, register_term, term_names, unregister_term
 from roomalloc.terms import builtin as _builtin  # noqa: F401  (registers the built-ins)
+from roomalloc.terms.base import Sense, Term, get_term, register_term, term_names, unregister_term
 
 __all__ = ["Sense", "Term", "get_term", "register_term", "term_names", "unregister_term"]

@@ -46,7 +46,7 @@ class Term(ABC):
 
     @abstractmethod
     def value(self, problem: Problem, assignments: Assignments) -> float:
-        """The raw (unweighted) value of this term for ``assignments``, from the allocation alone."""
+        """The raw (unweighted) value of this term, from the allocation alone."""
 
     @abstractmethod
     def add_to_model(self, ctx: Any) -> Any:
