@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ortools.sat.python import cp_model
+
 from roomalloc import evaluation
 from roomalloc.model import Problem
 from roomalloc.terms.base import Assignments, Term, register_term
+
+#: Fairness ratios are rounded to multiples of 1 / FAIRNESS_SCALE inside the model.
+FAIRNESS_SCALE = 10_000
 
 
 class Housed(Term):
@@ -23,7 +28,9 @@ class Housed(Term):
         return evaluation.housed_value(problem, assignments)
 
     def add_to_model(self, ctx: Any) -> Any:
-        raise NotImplementedError
+        return ctx.linear(
+            (ctx.housed(r.id), r.priority) for r in ctx.problem.residents if ctx.placements[r.id]
+        )
 
 
 class Preferences(Term):
@@ -36,7 +43,18 @@ class Preferences(Term):
         return evaluation.preferences_value(problem, assignments)
 
     def add_to_model(self, ctx: Any) -> Any:
-        raise NotImplementedError
+        c = ctx.candidates
+        pairs = []
+        for i, rid in enumerate(c.resident_ids):
+            rooms = ctx.placements[rid]
+            if not rooms:
+                continue
+            row = ctx.scores[i]
+            for k, x in rooms.items():
+                s = float(row[c.room_index[k]])
+                if s != 0.0:
+                    pairs.append((x, s))
+        return ctx.linear(pairs)
 
 
 class RoommatesTerm(Term):
@@ -49,7 +67,28 @@ class RoommatesTerm(Term):
         return evaluation.roommates_value(problem, assignments)
 
     def add_to_model(self, ctx: Any) -> Any:
-        raise NotImplementedError
+        # One "both in room k" literal per wanted pair and shared candidate room, defined
+        # exactly (x_r and x_s) so the expression equals the value in every solution.
+        known = ctx.problem.residents_by_id
+        weight: dict[tuple[str, str], int] = {}
+        for r in ctx.problem.residents:
+            for s in set(r.roommates.want):
+                if s in known and s != r.id and ctx.overlaps(r.id, s):
+                    key = (min(r.id, s), max(r.id, s))
+                    weight[key] = weight.get(key, 0) + 1
+        pairs = []
+        for (a, b), w in weight.items():
+            rooms_b = ctx.placements[b]
+            for k, xa in ctx.placements[a].items():
+                xb = rooms_b.get(k)
+                if xb is None:
+                    continue
+                both = ctx.new_bool(f"together[{a}|{b}|{k}]")
+                ctx.model.add_implication(both, xa)
+                ctx.model.add_implication(both, xb)
+                ctx.model.add_bool_or([~xa, ~xb, both])
+                pairs.append((both, float(w)))
+        return ctx.linear(pairs)
 
 
 class Cost(Term):
@@ -62,7 +101,12 @@ class Cost(Term):
         return evaluation.cost_value(problem, assignments)
 
     def add_to_model(self, ctx: Any) -> Any:
-        raise NotImplementedError
+        return ctx.linear(
+            (x, ctx.room(k).cost)
+            for rooms in ctx.placements.values()
+            for k, x in rooms.items()
+            if ctx.room(k).cost
+        )
 
 
 class RoomsUsed(Term):
@@ -75,7 +119,16 @@ class RoomsUsed(Term):
         return evaluation.rooms_used_value(problem, assignments)
 
     def add_to_model(self, ctx: Any) -> Any:
-        raise NotImplementedError
+        pairs = []
+        for k, occupants in ctx.occupants.items():
+            if not occupants:
+                continue
+            used = ctx.new_bool(f"used[{k}]")
+            for x in occupants.values():
+                ctx.model.add_implication(x, used)
+            ctx.model.add_bool_or(list(occupants.values())).only_enforce_if(used)
+            pairs.append((used, 1.0))
+        return ctx.linear(pairs)
 
 
 class Moves(Term):
@@ -88,7 +141,10 @@ class Moves(Term):
         return evaluation.moves_value(problem, assignments)
 
     def add_to_model(self, ctx: Any) -> Any:
-        raise NotImplementedError
+        # value = (residents with a current room) - (those placed in it)
+        movers = [r for r in ctx.problem.residents if r.current_room is not None]
+        stays = [ctx.placement(r.id, r.current_room) for r in movers]  # type: ignore[arg-type]
+        return ctx.linear(((x, -1.0) for x in stays if x is not None), float(len(movers)))
 
 
 class Fairness(Term):
@@ -101,7 +157,29 @@ class Fairness(Term):
         return evaluation.fairness_value(problem, assignments)
 
     def add_to_model(self, ctx: Any) -> Any:
-        raise NotImplementedError
+        # F = min(SCALE, e_r for residents with best(r) > 0), e_r = SCALE * score/best of the
+        # room when housed, SCALE when not; each ratio is rounded to 1/SCALE, declared as the
+        # term's tolerance.
+        scale = FAIRNESS_SCALE
+        c = ctx.candidates
+        best = ctx.best_scores
+        exprs: list[Any] = []
+        low = scale
+        for i, rid in enumerate(c.resident_ids):
+            b = best.get(rid, 0.0)
+            rooms = ctx.placements[rid]
+            if b <= 0 or not rooms:
+                continue
+            row = ctx.scores[i]
+            coefs = [round(scale * float(row[c.room_index[k]]) / b) - scale for k in rooms]
+            low = min(low, scale + min(coefs))
+            exprs.append(cp_model.LinearExpr.weighted_sum(list(rooms.values()), coefs) + scale)
+        if not exprs:
+            return ctx.constant(1.0)
+        worst = ctx.new_int(min(low, scale), scale, "fairness")
+        ctx.model.add_min_equality(worst, [*exprs, scale])
+        ctx.declare_tolerance(0.5 / scale)
+        return ctx.linear([(worst, 1.0 / scale)])
 
 
 BUILTIN_TERMS: tuple[Term, ...] = tuple(

@@ -1,0 +1,170 @@
+"""``roomalloc.solve``: build the model, let CP-SAT search, return an honest :class:`Result`.
+
+The result's ``objective`` and ``terms`` are recomputed from the allocation with
+:func:`roomalloc.evaluate`, never read from CP-SAT. ``bound`` is CP-SAT's best proven bound
+converted back to objective units plus the scaling tolerance, so it is a true upper bound on
+the best achievable objective. Ctrl-C during the search stops it and returns the best
+allocation found so far.
+
+Example
+-------
+>>> from roomalloc import Problem, Room, Resident, Preference, solve
+>>> p = Problem(rooms=[Room(id="A", capacity=1, building="N"), Room(id="B", capacity=1)],
+...             residents=[Resident(id="r1", preferences=[Preference(building="N", weight=3)]),
+...                        Resident(id="r2")])
+>>> result = solve(p, workers=1, seed=0)
+>>> result.status, result.assignments["r1"], result.objective
+('optimal', 'A', 2003.0)
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from roomalloc.evaluation import evaluate
+from roomalloc.model import Problem, Result, Status
+from roomalloc.rules.base import Rule
+from roomalloc.solver.builder import BuiltModel, build_model
+
+#: ``progress(elapsed_seconds, objective, bound)``, called on each improving solution.
+Progress = Callable[[float, float, float | None], None]
+
+_STATUS: dict[int, Status] = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.UNKNOWN: "unknown",
+}
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+    """Reports each improving solution to the progress callback."""
+
+    def __init__(self, built: BuiltModel, progress: Progress | None) -> None:
+        super().__init__()
+        self._built = built
+        self._progress = progress
+        self.solutions = 0
+
+    def on_solution_callback(self) -> None:
+        self.solutions += 1
+        if self._progress is None:
+            return
+        scaled = self._built.objective
+        if scaled is None:
+            self._progress(self.wall_time, 0.0, None)
+            return
+        objective = scaled.to_objective(self.objective_value)
+        bound = scaled.to_objective(self.best_objective_bound) + self._built.tolerance
+        self._progress(self.wall_time, objective, bound)
+
+
+def _run_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: Any) -> int:
+    """Solve in a worker thread so that Ctrl-C in the main thread can stop the search."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["status"] = solver.solve(model, watcher)
+        except BaseException as err:  # re-raised in the caller's thread
+            outcome["error"] = err
+
+    worker = threading.Thread(target=run, name="roomalloc-cp-sat", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        try:
+            worker.join(0.05)
+        except KeyboardInterrupt:
+            solver.stop_search()
+    if "error" in outcome:
+        raise outcome["error"]
+    status: int = outcome["status"]
+    return status
+
+
+def _diagnosis(problem: Problem, rules: Sequence[Rule]) -> tuple[str, ...]:
+    """Plain-words reasons from :func:`roomalloc.explain.diagnose`, when that module exists."""
+    if importlib.util.find_spec("roomalloc.explain") is None:
+        return ()
+    from roomalloc import explain  # type: ignore[attr-defined, unused-ignore]
+
+    try:
+        report = explain.diagnose(problem, rules=rules)
+    except NotImplementedError:  # the explain module is not finished
+        return ()
+    return tuple(str(m) for m in report.messages)
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float | None = 60.0,
+    workers: int = 0,
+    seed: int = 0,
+    hint: Result | Mapping[str, str | None] | None = None,
+    progress: Progress | None = None,
+    rules: Sequence[Rule] = (),
+    diagnose: bool = True,
+    parameters: Mapping[str, Any] | None = None,
+) -> Result:
+    """Find the best allocation of ``problem``: every hard rule holds, the objective is maximal.
+
+    ``time_limit`` in seconds (``None``: no limit); ``workers`` CP-SAT search workers (0: one
+    per core); ``seed`` the random seed (the same seed with ``workers=1`` gives the same
+    allocation); ``hint`` a previous allocation used as a warm start; ``progress`` is called as
+    ``progress(elapsed_seconds, objective, bound)`` on each improving solution; ``rules`` are
+    custom :class:`roomalloc.Rule` plug-ins; ``diagnose`` attaches plain-words reasons to an
+    infeasible result; ``parameters`` sets further CP-SAT parameters by name.
+
+    Status: ``optimal`` (proven), ``feasible`` (valid, not proven optimal), ``infeasible``
+    (proven impossible) or ``unknown`` (nothing found in time). Every resident appears in
+    ``assignments`` unless the status is ``infeasible`` or ``unknown``.
+    """
+    started = time.perf_counter()
+    built = build_model(problem, rules=rules)
+    if hint is not None:
+        built.add_hint(dict(hint.assignments if isinstance(hint, Result) else hint))
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    if time_limit is not None:
+        params.max_time_in_seconds = float(time_limit)
+    params.num_workers = int(workers)
+    params.random_seed = int(seed)
+    params.catch_sigint_signal = False  # our own handler stops the search and keeps the best
+    for name, value in (parameters or {}).items():
+        setattr(params, name, value)
+    watcher = _Watcher(built, progress)
+    code = _run_interruptibly(solver, built.model, watcher)
+    if code == cp_model.MODEL_INVALID:
+        raise RuntimeError(
+            "roomalloc built an invalid CP-SAT model (a bug in roomalloc or a plug-in): "
+            + built.model.validate()
+        )
+    status = _STATUS[code]
+    elapsed = time.perf_counter() - started
+    if status in ("infeasible", "unknown"):
+        diagnosis = _diagnosis(problem, rules) if status == "infeasible" and diagnose else ()
+        return Result(status=status, solve_seconds=elapsed, diagnosis=diagnosis)
+    assignments = built.assignments(solver.boolean_value)
+    ev = evaluate(problem, assignments)
+    bound: float | None
+    if built.objective is None or not built.objective.variables:
+        bound = ev.objective if status == "optimal" else None
+    else:
+        bound = built.objective.to_objective(solver.best_objective_bound) + built.tolerance
+        if ev.objective - 1e-9 * max(1.0, abs(ev.objective)) <= bound < ev.objective:
+            bound = ev.objective  # float noise of the descaling, nothing more
+    return Result(
+        status=status,
+        assignments=assignments,
+        objective=ev.objective,
+        bound=bound,
+        terms=ev.terms,
+        solve_seconds=time.perf_counter() - started,
+    )
