@@ -164,7 +164,7 @@ class Avoid(_BuiltinRule):
 
     def add_to_model(self, ctx: BuildContext) -> None:
         pairs: set[tuple[str, str]] = set()
-        known = ctx.problem.residents_by_id
+        known = {r.id for r in ctx.problem.residents}
         for r in ctx.problem.residents:
             for s in r.roommates.avoid:
                 if s in known and s != r.id and ctx.overlaps(r.id, s):

@@ -87,6 +87,9 @@ class BuildContext:
         }
         self.occupants: dict[str, dict[str, cp_model.IntVar]] = {k.id: {} for k in problem.rooms}
         self._housed: dict[str, cp_model.IntVar] = {}
+        # Own lookups: a Problem made with model_copy(update=...) may carry stale cached ones.
+        self._rooms = {k.id: k for k in problem.rooms}
+        self._residents = {r.id: r for r in problem.residents}
         self._segments: dict[tuple[str, bool], tuple[RoomSegment, ...]] = {}
         self._tolerance = 0.0
         self._current: Requirement | None = None
@@ -125,11 +128,11 @@ class BuildContext:
 
     def resident(self, resident_id: str) -> Resident:
         """The resident with this id."""
-        return self.problem.resident(resident_id)
+        return self._residents[resident_id]
 
     def room(self, room_id: str) -> Room:
         """The room with this id."""
-        return self.problem.room(room_id)
+        return self._rooms[room_id]
 
     def overlaps(self, resident_a: str, resident_b: str) -> bool:
         """Whether two residents' stays share a night (no stay overlaps everything)."""

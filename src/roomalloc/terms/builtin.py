@@ -69,7 +69,7 @@ class RoommatesTerm(Term):
     def add_to_model(self, ctx: Any) -> Any:
         # One "both in room k" literal per wanted pair and shared candidate room, defined
         # exactly (x_r and x_s) so the expression equals the value in every solution.
-        known = ctx.problem.residents_by_id
+        known = {r.id for r in ctx.problem.residents}
         weight: dict[tuple[str, str], int] = {}
         for r in ctx.problem.residents:
             for s in set(r.roommates.want):
