@@ -1,22 +1,265 @@
-"""Placeholder, replaced below."""
+"""Why a problem cannot be solved: a minimal set of hard requirements that clash, in words.
+
+How: the solver builds the feasibility model with one guard literal per requirement (each
+required or locked resident, each group, avoid pair and private resident, each room's capacity
+and gender mixing, each custom rule; see :func:`roomalloc.solver.build_model`). CP-SAT, with one
+worker and no objective, is asked to satisfy every guard as an assumption; when it proves that
+impossible it names a sufficient subset of them. That subset is not always minimal (and with
+presolve on it may name a literal that is not an assumption, OR-Tools issue 5141, which is
+filtered out), so it is shrunk by deletion: each requirement in turn is dropped, and stays
+dropped if the rest is still infeasible (the new, smaller sufficient subset then replaces the
+candidates). Dropping requirements only makes a problem easier, so a requirement whose removal
+made a larger set feasible is needed in every smaller one: the result is minimal. At the end
+the diagnosis is verified: the set itself is infeasible, and without any one of its items the
+rest is feasible (``minimal`` is True only when every one of those answers was proven).
+
+The resident's own rules (needs, budget, excluded rooms, room gender, closures) are not
+requirements here: they decide which rooms a resident may use at all, and the messages say
+which rooms those are.
+
+Example
+-------
+>>> from roomalloc import Problem, Room, Resident
+>>> p = Problem(rooms=[Room(id="A", capacity=1, features=("accessible",)), Room(id="B", capacity=2)],
+...             residents=[Resident(id=f"r{i}", required=True, needs=("accessible",))
+...                        for i in (1, 2)])
+>>> d = diagnose(p)
+>>> print(d.messages[0])
+r1 and r2 must be housed and need 'accessible'; the rooms that allow them (A) have 1 bed in all
+>>> sorted(str(r) for r in d.requirements)
+['r1 must be housed', 'r2 must be housed', 'room A has 1 bed']
+"""
+
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from ortools.sat.python import cp_model
 
 from roomalloc.model import Problem
 from roomalloc.rules.base import Rule
+from roomalloc.solver.requirements import Requirement
+
+from .reasons import own_rule_reasons
+from .rooms import RoomTable
+from .words import join_words, number
 
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """Placeholder."""
+    """The answer of :func:`diagnose`.
 
+    ``feasible``: True when every hard rule can hold (nothing to diagnose), False when proven
+    infeasible, None when the solver could not tell in time. ``requirements`` is the clashing
+    set (empty unless infeasible); ``messages`` says it in housing words, first the gist, then
+    one line per requirement. ``minimal`` is True when removing any one requirement was proven
+    to make the rest feasible; ``verified`` when the set itself was re-proven infeasible.
+    """
+
+    feasible: bool | None
+    requirements: tuple[Requirement, ...]
     messages: tuple[str, ...]
-    requirements: tuple[Any, ...]
+    minimal: bool = False
+    verified: bool = False
+    solves: int = 0
+    seconds: float = 0.0
+    notes: tuple[str, ...] = field(default=())
+
+    def to_text(self) -> str:
+        """The messages, one per line."""
+        return "\n".join(self.messages)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "feasible": self.feasible,
+            "requirements": [
+                {"kind": r.kind, "subjects": list(r.subjects), "text": str(r)}
+                for r in self.requirements
+            ],
+            "messages": list(self.messages),
+            "minimal": self.minimal,
+            "verified": self.verified,
+            "solves": self.solves,
+            "seconds": self.seconds,
+        }
 
 
-def diagnose(problem: Problem, *, rules: Sequence[Rule] = ()) -> Diagnosis:
-    """Placeholder."""
-    raise NotImplementedError
+class _Oracle:
+    """Feasibility of a subset of requirements, on one guarded model (one worker, no objective)."""
+
+    def __init__(self, problem: Problem, rules: Sequence[Rule], time_limit: float, seed: int):
+        from roomalloc.solver import build_model
+
+        self.built = build_model(problem, rules=rules, objective=False, guarded=True)
+        self.guards = self.built.guards
+        self.by_index = {lit.index: req for req, lit in self.guards.items()}
+        self.time_limit = time_limit
+        self.seed = seed
+        self.solves = 0
+
+    def run(self, subset: Sequence[Requirement]) -> tuple[str, list[Requirement]]:
+        """``("infeasible", sufficient subset)``, ``("feasible", [])`` or ``("unknown", [])``."""
+        model = self.built.model
+        model.clear_assumptions()
+        model.add_assumptions([self.guards[r] for r in subset])
+        solver = cp_model.CpSolver()
+        # Sufficient assumptions need a single worker (and no objective).
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = self.time_limit
+        solver.parameters.random_seed = self.seed
+        status = solver.solve(model)
+        self.solves += 1
+        if status == cp_model.INFEASIBLE:
+            core = [
+                self.by_index[i]
+                for i in solver.sufficient_assumptions_for_infeasibility()
+                if i in self.by_index
+            ]
+            wanted = set(subset)
+            return "infeasible", [r for r in core if r in wanted]
+        if status in (cp_model.FEASIBLE, cp_model.OPTIMAL):
+            return "feasible", []
+        return "unknown", []
+
+
+def diagnose(
+    problem: Problem,
+    *,
+    rules: Sequence[Rule] = (),
+    time_limit: float = 30.0,
+    step_limit: float = 10.0,
+    seed: int = 0,
+    verify: bool = True,
+) -> Diagnosis:
+    """A minimal set of hard requirements of ``problem`` that cannot hold together.
+
+    ``step_limit`` bounds each feasibility solve (seconds), ``time_limit`` the shrinking as a
+    whole; when time runs out the set found so far is returned with ``minimal=False``. With
+    ``verify`` the final set is re-checked (see the module docstring).
+    """
+    started = time.monotonic()
+    oracle = _Oracle(problem, rules, step_limit, seed)
+    everything = list(oracle.guards)
+    status, core = oracle.run(everything)
+    if status == "feasible":
+        return Diagnosis(
+            True, (), ("every hard rule can hold: the problem is feasible",),
+            minimal=True, verified=True, solves=oracle.solves,
+            seconds=time.monotonic() - started,
+        )
+    if status == "unknown":
+        return Diagnosis(
+            None, (),
+            (f"could not tell within {number(step_limit)} s whether the hard rules can all hold",),
+            solves=oracle.solves, seconds=time.monotonic() - started,
+        )
+    if not core:
+        # A core the solver could not express in assumptions: start from everything.
+        core = everything
+    notes: list[str] = []
+    core, complete = _shrink(oracle, core, started, time_limit)
+    if not complete:
+        notes.append("shrinking stopped early (time limit or an undecided solve)")
+    minimal = complete
+    verified = False
+    if verify:
+        verified = oracle.run(core)[0] == "infeasible"
+        for req in core:
+            rest = [r for r in core if r != req]
+            if oracle.run(rest)[0] != "feasible":
+                minimal = False
+    messages = describe(problem, core)
+    return Diagnosis(
+        False, tuple(core), tuple(messages), minimal=minimal, verified=verified,
+        solves=oracle.solves, seconds=time.monotonic() - started, notes=tuple(notes),
+    )
+
+
+def _shrink(
+    oracle: _Oracle, core: list[Requirement], started: float, time_limit: float
+) -> tuple[list[Requirement], bool]:
+    """Deletion with core refinement; returns the set and whether every step was decided."""
+    needed: list[Requirement] = []
+    pending = list(core)
+    complete = True
+    while pending:
+        if time.monotonic() - started > time_limit:
+            return needed + pending, False
+        req = pending.pop(0)
+        status, sub = oracle.run(needed + pending)
+        if status == "infeasible":
+            # Every needed item is in any core of this subset (it was needed for a superset).
+            if sub:
+                keep = set(sub)
+                pending = [p for p in pending if p in keep]
+        else:
+            needed.append(req)
+            complete = complete and status == "feasible"
+    return needed, complete
+
+
+def describe(problem: Problem, core: Sequence[Requirement]) -> list[str]:
+    """The diagnosis in housing words: the gist first, then one line per requirement."""
+    table = RoomTable(problem)
+    allowed_rooms: dict[str, list[str]] = {}
+
+    def rooms_for(rid: str) -> list[str]:
+        if rid not in allowed_rooms:
+            masks = table.own_rule_masks(problem.resident(rid))
+            allowed_rooms[rid] = [table.rooms[i].id for i in table.allowed(masks).nonzero()[0]]
+        return allowed_rooms[rid]
+
+    required = [r.subjects[0] for r in core if r.kind == "required"]
+    capacity = {r.subjects[0] for r in core if r.kind == "capacity"}
+    gist: list[str] = []
+    if required:
+        union = sorted({k for rid in required for k in rooms_for(rid)}, key=table.index.__getitem__)
+        if not union:
+            gist.append(f"{join_words(required)} must be housed, but no room passes their own rules")
+        elif set(union) <= capacity or not capacity:
+            needs = set.intersection(*(set(problem.resident(x).needs) for x in required))
+            need_words = (
+                f" and need {join_words([repr(n) for n in sorted(needs)])}" if needs else ""
+            )
+            beds = sum(problem.room(k).capacity for k in union)
+            shown = ", ".join(union[:10]) + (f" and {len(union) - 10} more" if len(union) > 10 else "")
+            verb = "must be housed" if len(required) > 1 else "must be housed"
+            gist.append(
+                f"{join_words(required)} {verb}{need_words}; the rooms that allow them "
+                f"({shown}) have {beds} bed{'s' if beds != 1 else ''} in all"
+            )
+    lines = [_requirement_words(problem, req, rooms_for) for req in core]
+    head = gist or [
+        f"these {len(core)} requirements cannot all hold together; dropping any one of them "
+        "makes the rest possible"
+    ]
+    return head + [f"- {line}" for line in lines]
+
+
+def _requirement_words(problem: Problem, req: Requirement, rooms_for: Any) -> str:
+    base = str(req)
+    if req.kind == "required":
+        rid = req.subjects[0]
+        rooms = rooms_for(rid)
+        if not rooms:
+            resident = problem.resident(rid)
+            kinds = sorted(
+                {x.kind for k in problem.rooms for x in own_rule_reasons(resident, k)}
+            )
+            return f"{base}, but no room passes their own rules ({', '.join(kinds)})"
+        shown = ", ".join(rooms[:8]) + (f" and {len(rooms) - 8} more" if len(rooms) > 8 else "")
+        return f"{base}; their own rules allow {shown}"
+    if req.kind == "locked":
+        resident = problem.resident(req.subjects[0])
+        room_id = resident.current_room
+        if room_id is not None and room_id in problem.rooms_by_id:
+            why = own_rule_reasons(resident, problem.room(room_id))
+            if why:
+                return f"{base}, but " + "; ".join(w.text for w in why)
+        elif room_id is not None:
+            return f"{base}, but there is no room {room_id}"
+    return base
