@@ -20,7 +20,8 @@ which rooms those are.
 Example
 -------
 >>> from roomalloc import Problem, Room, Resident
->>> p = Problem(rooms=[Room(id="A", capacity=1, features=("accessible",)), Room(id="B", capacity=2)],
+>>> p = Problem(rooms=[Room(id="A", capacity=1, features=("accessible",)),
+...                    Room(id="B", capacity=2)],
 ...             residents=[Resident(id=f"r{i}", required=True, needs=("accessible",))
 ...                        for i in (1, 2)])
 >>> d = diagnose(p)
@@ -219,17 +220,20 @@ def describe(problem: Problem, core: Sequence[Requirement]) -> list[str]:
     if required:
         union = sorted({k for rid in required for k in rooms_for(rid)}, key=table.index.__getitem__)
         if not union:
-            gist.append(f"{join_words(required)} must be housed, but no room passes their own rules")
+            gist.append(
+                f"{join_words(required)} must be housed, but no room passes their own rules"
+            )
         elif set(union) <= capacity or not capacity:
             needs = set.intersection(*(set(problem.resident(x).needs) for x in required))
             need_words = (
                 f" and need {join_words([repr(n) for n in sorted(needs)])}" if needs else ""
             )
             beds = sum(problem.room(k).capacity for k in union)
-            shown = ", ".join(union[:10]) + (f" and {len(union) - 10} more" if len(union) > 10 else "")
-            verb = "must be housed" if len(required) > 1 else "must be housed"
+            shown = ", ".join(union[:10])
+            if len(union) > 10:
+                shown += f" and {len(union) - 10} more"
             gist.append(
-                f"{join_words(required)} {verb}{need_words}; the rooms that allow them "
+                f"{join_words(required)} must be housed{need_words}; the rooms that allow them "
                 f"({shown}) have {beds} bed{'s' if beds != 1 else ''} in all"
             )
     lines = [_requirement_words(problem, req, rooms_for) for req in core]

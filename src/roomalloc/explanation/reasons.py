@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 
 from roomalloc.model import Problem, Resident, Room
 from roomalloc.rules.base import Rule
@@ -106,7 +107,7 @@ def full_spells(
     spans = [(o, max(s, lo), min(e, hi)) for o, s, e in spans if s < hi and lo < e]
     points = sorted({lo, hi} | {s for _, s, _ in spans} | {e for _, _, e in spans})
     out: list[tuple[dt.date, dt.date, tuple[Resident, ...]]] = []
-    for a, b in zip(points, points[1:], strict=False):
+    for a, b in pairwise(points):
         present = tuple(o for o, s, e in spans if s <= a and b <= e)
         if len(present) < capacity:
             continue

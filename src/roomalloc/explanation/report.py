@@ -5,8 +5,9 @@ Example
 >>> from roomalloc import Problem, Room, Resident, Result
 >>> p = Problem(rooms=[Room(id="A", capacity=1)], residents=[Resident(id="r1"), Resident(id="r2")])
 >>> ex = explain(p, Result(status="optimal", assignments={"r1": "A", "r2": None}))
->>> ex.residents["r2"].unhoused[0].text
-"every bed r2's own rules allow is taken or barred: of the 1 room their rules allow, 1 are full during the stay; e.g. A is taken by r1 (priority 1)"
+>>> print(ex.residents["r2"].unhoused[0].text)  # doctest: +NORMALIZE_WHITESPACE
+every bed r2's own rules allow is taken or barred: of the 1 room their rules allow,
+1 are full during the stay; e.g. A is taken by r1 (priority 1)
 """
 
 from __future__ import annotations

@@ -75,9 +75,9 @@ class RoomTable:
         out = np.zeros(self.size, dtype=np.float64)
         for pref in resident.preferences:
             if pref.room is not None:
-                i = self.index.get(pref.room)
-                if i is not None:
-                    out[i] += pref.weight
+                at = self.index.get(pref.room)
+                if at is not None:
+                    out[at] += pref.weight
             elif pref.building is not None:
                 ix = self._by_building.get(pref.building)
                 if ix:
@@ -109,9 +109,9 @@ class RoomTable:
                 open_[i] = False
         excluded = np.ones(self.size, dtype=bool)
         for room_id in resident.excluded_rooms:
-            i = self.index.get(room_id)
-            if i is not None:
-                excluded[i] = False
+            at = self.index.get(room_id)
+            if at is not None:
+                excluded[at] = False
         return {
             "needs": needs,
             "budget": budget,

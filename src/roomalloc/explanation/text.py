@@ -43,6 +43,10 @@ def price_text(p: Price) -> str:
     return f"placing {p.resident} in {p.room}: {p.status}"
 
 
+def _listed(items: tuple[str, ...]) -> str:
+    return join_words(list(items)) if items else "-"
+
+
 def resident_text(e: ResidentExplanation) -> str:
     """The lines about one resident."""
     name = f"{e.resident} ({e.name})" if e.name else e.resident
@@ -58,20 +62,18 @@ def resident_text(e: ResidentExplanation) -> str:
         lines.append(f"{name}: not housed")
     if e.preferences_met or e.preferences_unmet:
         lines.append(
-            f"  preferences met: {join_words(list(e.preferences_met)) if e.preferences_met else '-'}"
-            f"; not met: {join_words(list(e.preferences_unmet)) if e.preferences_unmet else '-'}"
+            f"  preferences met: {_listed(e.preferences_met)}; "
+            f"not met: {_listed(e.preferences_unmet)}"
         )
     if e.roommates_met or e.roommates_unmet:
         lines.append(
-            f"  roommates with: {join_words(list(e.roommates_met)) if e.roommates_met else '-'}"
-            f"; not with: {join_words(list(e.roommates_unmet)) if e.roommates_unmet else '-'}"
+            f"  roommates with: {_listed(e.roommates_met)}; not with: {_listed(e.roommates_unmet)}"
         )
     for reason in e.unhoused:
         lines.append(f"  why not housed: {reason.text}")
     if e.alternatives:
-        lines.append(
-            "  rooms they score higher:" if e.room is not None else "  best rooms their rules allow:"
-        )
+        housed = e.room is not None
+        lines.append("  rooms they score higher:" if housed else "  best rooms their rules allow:")
         for alt in e.alternatives:
             lines.append(f"    {alt.room} (score {number(alt.score)}):")
             lines.extend(f"      - {r.text}" for r in alt.reasons)
