@@ -58,20 +58,8 @@ def knobs_for(preset: str = "campus", **overrides: Any) -> Knobs:
     return knobs
 
 
-def cohort(residents: int = 1000, seed: int = 0, preset: str = "campus",
-           **knobs: Any) -> Problem:
-    """A synthetic problem with ``residents`` residents, reproducible from ``seed``.
-
-    ``preset`` picks a family (``campus``, ``staff_housing``, ``hostel``, ``ward``,
-    ``reallocation``); keyword arguments override single knobs of :class:`Knobs`.
-    With ``ensure_feasible`` (the default) the problem is feasible.
-
-    >>> p = cohort(residents=50, seed=3, preset="reallocation")
-    >>> sum(r.locked for r in p.residents) > 0
-    True
-    >>> cohort(residents=50, seed=3, supply_ratio=2.0).rooms != p.rooms
-    True
-    """
+def _generate(residents: int, seed: int, preset: str, knobs: dict[str, Any]
+              ) -> tuple[Problem, dict[str, str | None]]:
     if residents < 0:
         raise ValueError(f"residents must be >= 0, got {residents}")
     k = knobs_for(preset, **knobs)
@@ -86,8 +74,46 @@ def cohort(residents: int = 1000, seed: int = 0, preset: str = "campus",
     rooms = make_rooms(k, beds, labels, streams["rooms"])
     add_needs(k, people, rooms, streams["needs"])
     add_preferences(k, people, rooms, streams["preferences"])
-    assign_hard_flags(k, people, rooms, streams["hard"])
-    return assemble(k, people, rooms, labels)
+    place = assign_hard_flags(k, people, rooms, streams["hard"])
+    problem = assemble(k, people, rooms, labels)
+    witness = {r.id: rooms.ids[k] if k >= 0 else None
+               for r, k in zip(problem.residents, place.tolist(), strict=True)}
+    return problem, witness
+
+
+def cohort(residents: int = 1000, seed: int = 0, preset: str = "campus",
+           **knobs: Any) -> Problem:
+    """A synthetic problem with ``residents`` residents, reproducible from ``seed``.
+
+    ``preset`` picks a family (``campus``, ``staff_housing``, ``hostel``, ``ward``,
+    ``reallocation``); keyword arguments override single knobs of :class:`Knobs`.
+    With ``ensure_feasible`` (the default) the problem is feasible: see
+    :func:`witness_allocation`.
+
+    >>> p = cohort(residents=50, seed=3, preset="reallocation")
+    >>> sum(r.locked for r in p.residents) > 0
+    True
+    >>> cohort(residents=50, seed=3, supply_ratio=2.0).rooms != p.rooms
+    True
+    """
+    return _generate(residents, seed, preset, knobs)[0]
+
+
+def witness_allocation(residents: int = 1000, seed: int = 0, preset: str = "campus",
+                       **knobs: Any) -> dict[str, str | None]:
+    """The allocation that proves ``cohort(...)`` with the same arguments feasible.
+
+    It houses every locked resident in their current room, every required resident, every
+    group together and every incumbent in their current room, and nobody else; it satisfies
+    every hard rule (a starting point or a baseline for solvers, not a good allocation).
+    Empty of guarantees when ``ensure_feasible=False``: then it houses nobody.
+
+    >>> from roomalloc import check
+    >>> w = witness_allocation(residents=100, seed=2, preset="ward")
+    >>> check(cohort(residents=100, seed=2, preset="ward"), w).ok
+    True
+    """
+    return _generate(residents, seed, preset, knobs)[1]
 
 
 __all__ = [
@@ -100,4 +126,5 @@ __all__ = [
     "knobs_for",
     "parse_knob",
     "stats",
+    "witness_allocation",
 ]

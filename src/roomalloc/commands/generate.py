@@ -1,0 +1,128 @@
+"""``roomalloc generate``: write a synthetic cohort, print its statistics.
+
+Examples (shell)::
+
+    roomalloc generate --residents 1000 --seed 1 --preset ward -o ward.json --stats
+    roomalloc generate --residents 500 --set supply_ratio=0.8 --set period_days=30 -o p.json
+    roomalloc generate --list-knobs --preset hostel
+    roomalloc generate --stats-of problem.json
+
+Example
+-------
+>>> import argparse, contextlib, io
+>>> parser = argparse.ArgumentParser(prog="roomalloc")
+>>> register(parser.add_subparsers())
+>>> args = parser.parse_args(["generate", "--residents", "20", "--seed", "1", "--stats"])
+>>> out = io.StringIO()
+>>> with contextlib.redirect_stdout(out):
+...     status = args.func(args)
+>>> status, out.getvalue().splitlines()[0]
+(0, 'residents 20, rooms 11 in 3 building(s), beds 19')
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    # Same directory, then rename: readers see the old file or the whole new one.
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; give it a normal mode
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _knob_table(preset: str) -> str:
+    from roomalloc.synthetic import PRESETS
+
+    knobs = PRESETS[preset]
+    lines = [f"knobs of preset {preset} (set with --set NAME=VALUE):"]
+    for f in dataclasses.fields(knobs):
+        value = getattr(knobs, f.name)
+        if f.name == "features":
+            value = ", ".join(s.name for s in value) + " (Python only)"
+        lines.append(f"  {f.name} = {value}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out ``roomalloc generate``; returns the exit status."""
+    from roomalloc.synthetic import cohort, parse_knob, stats
+
+    if args.list_knobs:
+        print(_knob_table(args.preset))
+        return 0
+    if args.stats_of is not None:
+        from roomalloc.model import Problem
+
+        problem = Problem.model_validate_json(Path(args.stats_of).read_bytes())
+        print(_stats_text(stats(problem), args.json))
+        return 0
+    overrides: dict[str, Any] = {}
+    try:
+        for item in args.set or ():
+            name, value = parse_knob(item)
+            overrides[name] = value
+        problem = cohort(residents=args.residents, seed=args.seed, preset=args.preset,
+                         **overrides)
+    except (ValueError, TypeError) as err:
+        print(f"roomalloc generate: {err}", file=sys.stderr)
+        return 2
+    if args.output is not None:
+        _write_atomically(Path(args.output), problem.model_dump_json(indent=args.indent))
+    elif not args.stats:
+        sys.stdout.write(problem.model_dump_json(indent=args.indent) + "\n")
+    if args.stats:
+        print(_stats_text(stats(problem), args.json))
+    return 0
+
+
+def _stats_text(s: Any, as_json: bool) -> str:
+    return json.dumps(s.as_dict(), indent=2) if as_json else str(s.format())
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``generate`` sub-command to ``subparsers``."""
+    from roomalloc.synthetic.presets import PRESETS
+
+    p = subparsers.add_parser(
+        "generate",
+        help="write a synthetic cohort (a realistic, reproducible problem)",
+        description="Generate a synthetic problem: the same residents, seed, preset and knobs "
+        "give the same file, byte for byte. See docs/synthetic.md for the knobs.",
+    )
+    p.add_argument("--residents", type=int, default=1000, metavar="N",
+                   help="number of residents (default 1000)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    p.add_argument("--preset", choices=sorted(PRESETS), default="campus",
+                   help="family of problem (default campus)")
+    p.add_argument("--set", action="append", metavar="KNOB=VALUE",
+                   help="override one knob (repeatable), e.g. --set supply_ratio=0.8")
+    p.add_argument("-o", "--output", metavar="PROBLEM.json",
+                   help="write the problem here (default: standard output, unless --stats)")
+    p.add_argument("--indent", type=int, default=None, metavar="N",
+                   help="indent the JSON by N spaces (default: compact)")
+    p.add_argument("--stats", action="store_true",
+                   help="print the cohort's statistics (demand vs beds, needs, preferences, "
+                   "room-mate ties)")
+    p.add_argument("--json", action="store_true", help="print statistics as JSON")
+    p.add_argument("--stats-of", metavar="PROBLEM.json",
+                   help="print the statistics of an existing problem instead of generating")
+    p.add_argument("--list-knobs", action="store_true",
+                   help="list the knobs of the preset with their values and exit")
+    p.set_defaults(func=run)
