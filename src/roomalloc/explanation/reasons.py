@@ -190,7 +190,9 @@ class Placement:
             for o in self.occupants(room.id, (resident.id, *without))
             if o.overlaps(resident)
         ]
-        for a, b, present in full_spells(resident, room.capacity, others):
+        crowded = len(others) >= room.capacity
+        spells = full_spells(resident, room.capacity, others) if crowded else []
+        for a, b, present in spells:
             beds = f"{room.capacity} bed{'s' if room.capacity != 1 else ''}"
             out.append(
                 Reason(

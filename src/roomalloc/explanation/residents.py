@@ -79,12 +79,11 @@ class ResidentExplainer:
         self.pricer = pricer
         self.table = RoomTable(problem)
         self.placement = Placement(problem, assignments, rules)
-        self.meter = ObjectiveMeter(problem)
 
     @cached_property
-    def base(self) -> dict[str, float]:
-        """Weighted term contributions of the allocation as given."""
-        return self.meter.contributions(self.assignments)
+    def meter(self) -> ObjectiveMeter:
+        """The objective of the allocation as given, for what-ifs (built on first use)."""
+        return ObjectiveMeter(self.problem, self.assignments)
 
     def explain(self, resident: Resident) -> ResidentExplanation:
         """The explanation of one resident."""
@@ -160,9 +159,7 @@ class ResidentExplainer:
 
     def move_change(self, resident: Resident, room_id: str | None) -> dict[str, float]:
         """Per-term weighted change of moving ``resident`` alone to ``room_id``."""
-        moved = dict(self.assignments)
-        moved[resident.id] = room_id
-        return self.meter.change(self.base, moved)
+        return self.meter.change({resident.id: room_id})
 
     def objective_reason(self, resident: Resident, room: Room) -> Reason:
         """Every hard rule would hold: say what moving there alone would do to the objective."""

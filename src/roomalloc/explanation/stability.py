@@ -132,8 +132,7 @@ def stability(
     )
     table = RoomTable(problem)
     placement = Placement(problem, assignments, rules)
-    meter = ObjectiveMeter(problem)
-    base = meter.contributions(assignments)
+    meter = ObjectiveMeter(problem, assignments)
     checker = _Checker(problem, assignments, rules)
     scores: dict[str, FloatArray] = {}
 
@@ -168,7 +167,7 @@ def stability(
                 changed[r.id] = room.id
                 if checker.keeps_rules(changed, (r.id,)):
                     moved_to_free = True
-                    changes = meter.change(base, changed)
+                    changes = meter.change({r.id: room.id})
                     total, loser, words = _outcome(changes)
                     if here is None:
                         what = f"{r.id} is unhoused and may take a free bed in {room.id}"
@@ -203,7 +202,7 @@ def stability(
                 changed[r.id], changed[other.id] = room.id, here
                 if not checker.keeps_rules(changed, (r.id, other.id)):
                     continue
-                changes = meter.change(base, changed)
+                changes = meter.change({r.id: room.id, other.id: here})
                 total, loser, words = _outcome(changes)
                 text = (
                     f"{r.id} (in {here}) and {other.id} (in {room.id}) would both gain by "
