@@ -13,27 +13,32 @@ Example
 
 from __future__ import annotations
 
-from roomalloc.evaluation import evaluate
 from roomalloc.model import Problem, Result
 from roomalloc.terms import get_term
 
+from .objective import ObjectiveMeter
 from .types import Breakdown, TermShare
 
 
-def breakdown(problem: Problem, result: Result) -> Breakdown:
-    """The term breakdown of ``result``, recomputed from its allocation (never copied)."""
-    ev = evaluate(problem, result.assignments)
+def breakdown(problem: Problem, result: Result, meter: ObjectiveMeter | None = None) -> Breakdown:
+    """The term breakdown of ``result``, recomputed from its allocation (never copied).
+
+    ``meter`` may pass an :class:`ObjectiveMeter` of the same allocation already built.
+    """
+    if meter is None:
+        meter = ObjectiveMeter(problem, result.assignments)
     weights: dict[str, float] = {}
     for spec in problem.objective:
         weights[spec.term] = weights.get(spec.term, 0.0) + spec.weight
-    contributions = ev.contributions
+    contributions = meter.contributions()
+    objective = float(sum(contributions.values()))
     magnitude = sum(abs(c) for c in contributions.values())
     terms = tuple(
         TermShare(
             term=name,
             sense=get_term(name).sense,
             weight=weight,
-            value=ev.terms[name],
+            value=meter.values[name],
             contribution=contributions[name],
             share=abs(contributions[name]) / magnitude if magnitude > 0 else 0.0,
         )
@@ -41,11 +46,11 @@ def breakdown(problem: Problem, result: Result) -> Breakdown:
     )
     gap = rel = None
     if result.bound is not None:
-        gap = max(0.0, result.bound - ev.objective)
+        gap = max(0.0, result.bound - objective)
         rel = gap / max(1.0, abs(result.bound))
     return Breakdown(
         status=result.status,
-        objective=ev.objective,
+        objective=objective,
         terms=terms,
         bound=result.bound,
         gap=gap,

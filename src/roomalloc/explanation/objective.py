@@ -22,10 +22,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 
-from roomalloc.evaluation import best_scores, fairness_value
+from roomalloc.evaluation import fairness_value
 from roomalloc.model import Problem, Resident
 from roomalloc.terms import get_term
 
+from .rooms import RoomTable
 from .words import number
 
 Assignments = Mapping[str, "str | None"]
@@ -53,7 +54,7 @@ class ObjectiveMeter:
                 self.count[room] += 1
             for s in r.roommates.want:
                 self.wanted_by[s].add(r.id)
-        self.best = best_scores(problem) if "fairness" in self.weights else {}
+        self.best = RoomTable(problem).best_scores() if "fairness" in self.weights else {}
         self._ratios: list[tuple[float, str]] = sorted(
             (ratio, r.id)
             for r in problem.residents

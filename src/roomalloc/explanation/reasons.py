@@ -148,6 +148,44 @@ class Placement:
         """Residents placed in the room now, except ``without``."""
         return [r for r in self.by_room.get(room_id, ()) if r.id not in without]
 
+    def personal_block(self, resident: Resident) -> bool:
+        """Whether a lock or a group keeps ``resident`` from moving alone to any other room."""
+        if resident.locked:
+            return True
+        return resident.group is not None and len(self.groups.get(resident.group, ())) > 1
+
+    def room_blocks(
+        self, resident: Resident, room: Room, without: Sequence[str] = ()
+    ) -> set[str]:
+        """The kinds of room-level reason :meth:`reasons` would give, without the words.
+
+        Quick: the bulk scans of unhoused residents and of stability call it for many rooms.
+        Custom rules are not included (see :meth:`rule_reasons`).
+        """
+        occupants = self.by_room.get(room.id)
+        if not occupants:
+            return set()
+        others = [
+            o
+            for o in occupants
+            if o.id != resident.id and o.id not in without and o.overlaps(resident)
+        ]
+        if not others:
+            return set()
+        kinds: set[str] = set()
+        if len(others) >= room.capacity and full_spells(resident, room.capacity, others):
+            kinds.add("full")
+        if self.problem.rules.gender_mixing == "forbid" and any(
+            o.gender != resident.gender for o in others
+        ):
+            kinds.add("gender_mixing")
+        if resident.private or any(o.private for o in others):
+            kinds.add("private")
+        avoids = self.avoids.get(resident.id)
+        if avoids and any(o.id in avoids for o in others):
+            kinds.add("avoid")
+        return kinds
+
     def reasons(
         self, resident: Resident, room: Room, without: Sequence[str] = ()
     ) -> list[Reason]:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from roomalloc.errors import RoomallocError
 from roomalloc.model import Problem, Resident, Result, Room
 from roomalloc.rules.base import Rule
 
@@ -80,6 +81,11 @@ def explain(
     """
     if not isinstance(result, Result):
         result = Result(status="feasible", assignments=dict(result))
+    if result.status in ("infeasible", "unknown"):
+        raise RoomallocError(
+            f"the result has status {result.status} and no allocation, so there is nothing to "
+            "explain; roomalloc.explain.diagnose says why an infeasible problem cannot be solved"
+        )
     assignments = dict(result.assignments)
     pricer = None
     if price_alternatives:
@@ -101,5 +107,8 @@ def explain(
     wanted = list(residents) if residents is not None else [r.id for r in problem.residents]
     per_resident = {rid: explainer.explain(problem.resident(rid)) for rid in wanted}
     report = stability(problem, assignments, rules=rules) if with_stability else None
-    return Explanation(breakdown=breakdown(problem, result), residents=per_resident,
-                       stability=report)
+    return Explanation(
+        breakdown=breakdown(problem, result, explainer.meter),
+        residents=per_resident,
+        stability=report,
+    )

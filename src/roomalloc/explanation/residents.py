@@ -216,19 +216,26 @@ class ResidentExplainer:
                 "; ".join(parts) if parts else "there are no rooms"
             )
             return (Reason("no_room", text, me),)
+        if self.placement.personal_block(resident):
+            # A lock or a group: say so once, not once per room.
+            first = self.table.rooms[int(allowed_order[0])]
+            personal = [
+                r
+                for r in self.placement.reasons(resident, first)
+                if r.kind in ("locked", "group")
+            ]
+            return tuple(Reason(r.kind, r.text, r.residents) for r in personal)
         blocked: dict[str, int] = {}
-        free: list[Room] = []
         for i in allowed_order:
             room = self.table.rooms[int(i)]
-            reasons = self.placement.reasons(resident, room)
-            if not reasons:
-                free.append(room)
-                continue
-            for kind in {r.kind for r in reasons}:
+            kinds = self.placement.room_blocks(resident, room)
+            if not kinds and self.rules:
+                kinds = {r.kind for r in self.placement.rule_reasons(resident, room)}
+            if not kinds:
+                return (self.objective_reason(resident, room),)
+            for kind in kinds:
                 blocked[kind] = blocked.get(kind, 0) + 1
         total = len(allowed_order)
-        if free:
-            return (self.objective_reason(resident, free[0]),)
         counts = "; ".join(
             f"{count} {_BLOCK_WORDS.get(kind, kind)}" for kind, count in sorted(blocked.items())
         )

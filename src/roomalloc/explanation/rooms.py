@@ -120,6 +120,22 @@ class RoomTable:
             "excluded_rooms": excluded,
         }
 
+    def best_scores(self) -> dict[str, float]:
+        """``best(r)`` of the contract's fairness term for every resident, vectorised.
+
+        The largest score over the rooms the resident's own rules allow, or 0 when that is not
+        positive (fairness ignores such residents) or no room allows them.
+        """
+        out: dict[str, float] = {}
+        for r in self.problem.residents:
+            if not any(p.weight > 0 for p in r.preferences):
+                out[r.id] = 0.0
+                continue
+            scores = self.scores(r)[self.allowed(self.own_rule_masks(r))]
+            top = float(scores.max()) if scores.size else 0.0
+            out[r.id] = top if top > 0 else 0.0
+        return out
+
     def allowed(self, masks: dict[str, BoolArray]) -> BoolArray:
         """Rooms that pass every own rule."""
         out = np.ones(self.size, dtype=bool)

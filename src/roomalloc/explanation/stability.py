@@ -76,12 +76,13 @@ class _Checker:
     def _violations(self, sub: Problem, assignments: Assignments) -> set[str]:
         return {str(v) for f in self.checks for v in f(sub, assignments)}
 
-    def keeps_rules(self, changed: Assignments, movers: Sequence[str]) -> bool:
-        """Whether ``changed`` (which moves ``movers``) breaks no rule the original kept."""
-        rooms = {self.assignments.get(m) for m in movers} | {changed.get(m) for m in movers}
+    def keeps_rules(self, moves: Mapping[str, str | None]) -> bool:
+        """Whether moving residents to the rooms in ``moves`` breaks no rule the original kept."""
+        movers = list(moves)
+        rooms = {self.assignments.get(m) for m in movers} | set(moves.values())
         keys = self._local([r for r in rooms if r is not None], movers)
         before = {k: self.assignments.get(k) for k in keys}
-        after = {k: changed.get(k) for k in keys}
+        after = {k: moves.get(k, before[k]) for k in keys}
         room_ids = {x for x in (*before.values(), *after.values()) if x is not None}
         # A small problem of just the touched residents and rooms: the verifier's checks then
         # cost little however large the whole problem is.
@@ -93,6 +94,10 @@ class _Checker:
         )
         if not self._violations(sub, after) <= self._violations(sub, before):
             return False
+        if not self.rules:
+            return True
+        changed = dict(self.assignments)
+        changed.update(moves)
         for rule in self.rules:
             for v in rule.check(self.problem, changed):
                 if str(v) not in self.custom_baseline:
@@ -147,7 +152,7 @@ def stability(
     seen: set[frozenset[str]] = set()
     for r in problem.residents:
         here = assignments.get(r.id)
-        if here is not None and here not in table.index:
+        if (here is not None and here not in table.index) or placement.personal_block(r):
             continue
         s_r = score_of(r)
         allowed = table.allowed(table.own_rule_masks(r))
@@ -162,25 +167,28 @@ def stability(
         for i in better:
             room = table.rooms[int(i)]
             gain = float(s_r[i]) - (mine if mine is not None else 0.0)
-            if not moved_to_free and not placement.reasons(r, room):
-                changed = dict(assignments)
-                changed[r.id] = room.id
-                if checker.keeps_rules(changed, (r.id,)):
-                    moved_to_free = True
-                    changes = meter.change({r.id: room.id})
-                    total, loser, words = _outcome(changes)
-                    if here is None:
-                        what = f"{r.id} is unhoused and may take a free bed in {room.id}"
-                    else:
-                        what = (
-                            f"{r.id} prefers {room.id} (score {number(float(s_r[i]))}) to "
-                            f"{here} (score {number(mine or 0.0)}) and may take a free bed there"
-                        )
-                    moves.append(
-                        BlockingMove(r.id, here, room.id, gain, total, changes, loser,
-                                     f"{what}, {words}")
+            if (
+                not moved_to_free
+                and not placement.room_blocks(r, room)
+                and checker.keeps_rules({r.id: room.id})
+            ):
+                moved_to_free = True
+                changes = meter.change({r.id: room.id})
+                total, loser, words = _outcome(changes)
+                if here is None:
+                    what = f"{r.id} is unhoused and may take a free bed in {room.id}"
+                else:
+                    what = (
+                        f"{r.id} prefers {room.id} (score {number(float(s_r[i]))}) to "
+                        f"{here} (score {number(mine or 0.0)}) and may take a free bed there"
                     )
+                moves.append(
+                    BlockingMove(r.id, here, room.id, gain, total, changes, loser,
+                                 f"{what}, {words}")
+                )
             if here is None:
+                if moved_to_free:
+                    break
                 continue
             home = problem.rooms_by_id[here]
             for other in placement.occupants(room.id):
@@ -194,13 +202,13 @@ def stability(
                 seen.add(key)
                 if own_rule_reasons(other, home):
                     continue
-                if placement.reasons(r, room, without=(other.id,)):
+                if placement.personal_block(other):
                     continue
-                if placement.reasons(other, home, without=(r.id,)):
+                if placement.room_blocks(r, room, without=(other.id,)):
                     continue
-                changed = dict(assignments)
-                changed[r.id], changed[other.id] = room.id, here
-                if not checker.keeps_rules(changed, (r.id, other.id)):
+                if placement.room_blocks(other, home, without=(r.id,)):
+                    continue
+                if not checker.keeps_rules({r.id: room.id, other.id: here}):
                     continue
                 changes = meter.change({r.id: room.id, other.id: here})
                 total, loser, words = _outcome(changes)
