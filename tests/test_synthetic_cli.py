@@ -65,3 +65,10 @@ def test_list_knobs(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["--list-knobs", "--preset", "hostel"]) == 0
     text = capsys.readouterr().out
     assert "period_days = 60" in text and "supply_ratio = 1.0" in text
+
+
+def test_stats_of_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    from roomalloc import RoomallocError
+
+    with pytest.raises(RoomallocError, match="nothing.json"):
+        run(["--stats-of", str(tmp_path / "nothing.json")])

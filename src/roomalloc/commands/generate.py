@@ -25,26 +25,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
 import sys
-import tempfile
-from pathlib import Path
 from typing import Any
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    # Same directory, then rename: readers see the old file or the whole new one.
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; give it a normal mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _knob_table(preset: str) -> str:
@@ -68,9 +50,9 @@ def run(args: argparse.Namespace) -> int:
         print(_knob_table(args.preset))
         return 0
     if args.stats_of is not None:
-        from roomalloc.model import Problem
+        from roomalloc.io import load_problem
 
-        problem = Problem.model_validate_json(Path(args.stats_of).read_bytes())
+        problem = load_problem(args.stats_of)
         print(_stats_text(stats(problem), args.json))
         return 0
     overrides: dict[str, Any] = {}
@@ -84,7 +66,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"roomalloc generate: {err}", file=sys.stderr)
         return 2
     if args.output is not None:
-        _write_atomically(Path(args.output), problem.model_dump_json(indent=args.indent))
+        from roomalloc.io import atomic_write_text
+
+        atomic_write_text(args.output, problem.model_dump_json(indent=args.indent) + "\n")
     elif not args.stats:
         sys.stdout.write(problem.model_dump_json(indent=args.indent) + "\n")
     if args.stats:
