@@ -1,0 +1,86 @@
+"""``roomalloc explain``: the command line over explain and diagnose."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from roomalloc import Preference, Problem, Resident, Result, Room
+from roomalloc.commands import explain as explain_command
+from roomalloc.io import save_problem, save_result
+
+
+def main(argv: list[str]) -> int:
+    """The sub-command alone (roomalloc.cli.main wires every sub-command the same way)."""
+    parser = argparse.ArgumentParser(prog="roomalloc")
+    explain_command.register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    status: int = args.func(args)
+    return status
+
+
+def write(tmp_path: Path, problem: Problem, result: Result) -> tuple[str, str]:
+    p, r = tmp_path / "problem.json", tmp_path / "result.json"
+    save_problem(problem, p)
+    save_result(result, r)
+    return str(p), str(r)
+
+
+def small() -> tuple[Problem, Result]:
+    problem = Problem(
+        rooms=[Room(id="A", capacity=1), Room(id="B", capacity=1)],
+        residents=[Resident(id="r1", preferences=(Preference(room="A", weight=5),)),
+                   Resident(id="r2", preferences=(Preference(room="A", weight=1),))],
+    )
+    result = Result(status="optimal", assignments={"r1": "A", "r2": "B"}, objective=2005.0,
+                    bound=2005.0)
+    return problem, result
+
+
+def test_explain_everything(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p, r = write(tmp_path, *small())
+    assert main(["explain", p, r]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("objective 2005 (optimal")
+    assert "r2: room B, preference score 0" in out
+    assert "A is full (1 bed) at all times with r1" in out
+    assert "stability:" in out
+
+
+def test_explain_one_resident_with_price(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    p, r = write(tmp_path, *small())
+    assert main(["explain", p, r, "--resident", "r2", "--time-limit", "10"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("r2: room B")
+    assert "price: placing r2 in A costs 4 of objective" in out
+    assert "r1 from A to B would move" in out
+
+
+def test_explain_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p, r = write(tmp_path, *small())
+    assert main(["explain", p, r, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["residents"]["r2"]["alternatives"][0]["reasons"][0]["kind"] == "full"
+
+
+def test_unknown_resident(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p, r = write(tmp_path, *small())
+    assert main(["explain", p, r, "--resident", "nobody"]) == 1
+    assert "no resident 'nobody'" in capsys.readouterr().err
+
+
+def test_infeasible_result_is_diagnosed(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    problem = Problem(
+        rooms=[Room(id="A", capacity=1)],
+        residents=[Resident(id="r1", required=True), Resident(id="r2", required=True)],
+    )
+    p, r = write(tmp_path, problem, Result(status="infeasible"))
+    assert main(["explain", p, r]) == 0
+    out = capsys.readouterr().out
+    assert "cannot be solved" in out
+    assert "r1 and r2 must be housed; the rooms that allow them (A) have 1 bed in all" in out
