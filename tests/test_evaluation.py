@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
 
 from roomalloc import Interval, Preference, Problem, Resident, Room, Roommates, TermSpec, evaluate
 from roomalloc.evaluation import best_scores
+from strategies import problems
 
 
 def example(stays: bool = False, budget: float | None = None) -> Problem:
@@ -126,3 +128,15 @@ def test_custom_term_in_objective_is_evaluated() -> None:
         assert ev.objective == 6.0
     finally:
         unregister_term("quiet_residents")
+
+
+@given(problems(max_rooms=5, max_residents=6))
+def test_best_scores_match_a_scan_of_every_room(problem: Problem) -> None:
+    from roomalloc.evaluation import allows
+
+    expected = {}
+    for r in problem.residents:
+        scores = [r.score(k) for k in problem.rooms if allows(r, k)]
+        top = max(scores, default=0.0)
+        expected[r.id] = top if top > 0 else 0.0
+    assert best_scores(problem) == expected

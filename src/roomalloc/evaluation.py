@@ -22,7 +22,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from roomalloc.model import Problem, Resident, Result, Room
+import numpy as np
+from numpy.typing import NDArray
+
+from roomalloc.model import Preference, Problem, Resident, Result, Room
 
 if TYPE_CHECKING:
     from roomalloc.terms.base import Term
@@ -52,8 +55,16 @@ def assignments_of(result_or_assignments: Result | Assignments) -> dict[str, str
     return dict(result_or_assignments)
 
 
+class _Resolved(dict[str, "str | None"]):
+    """Assignments whose housed (resident, room) pairs were worked out once, by evaluate."""
+
+    placed: list[tuple[Resident, Room]]
+
+
 def _placed(problem: Problem, assignments: Assignments) -> list[tuple[Resident, Room]]:
     """Housed residents with their rooms; unknown ids are the verifier's business, skipped here."""
+    if isinstance(assignments, _Resolved):
+        return assignments.placed
     rooms = problem.rooms_by_id
     out: list[tuple[Resident, Room]] = []
     for resident in problem.residents:
@@ -210,52 +221,91 @@ def allows(resident: Resident, room: Room) -> bool:
     return not any(w.overlaps(resident.stay) for w in room.unavailable)
 
 
-class _RoomIndex:
-    """Which rooms each preference selector matches, built once per problem."""
+class _RoomArrays:
+    """The rooms as numpy columns, and which rooms each preference selector matches."""
 
     def __init__(self, problem: Problem) -> None:
-        self.rooms = problem.rooms
-        self.by_id = problem.rooms_by_id
-        self.by_building: dict[str, list[Room]] = defaultdict(list)
-        self.by_feature: dict[str, list[Room]] = defaultdict(list)
-        self.by_floor: dict[int, list[Room]] = defaultdict(list)
-        for room in problem.rooms:
-            self.by_building[room.building].append(room)
-            self.by_floor[room.floor].append(room)
-            for f in set(room.features):
-                self.by_feature[f].append(room)
-        self.floors = sorted(self.by_floor)
+        rooms = problem.rooms
+        self.n = len(rooms)
+        self.index = {k.id: i for i, k in enumerate(rooms)}
+        self.cost = np.array([k.cost for k in rooms], dtype=float)
+        self.floor = np.array([k.floor for k in rooms], dtype=np.int64)
+        genders = sorted({k.gender for k in rooms if k.gender is not None})
+        self.gender_code = {g: i for i, g in enumerate(genders)}
+        self.gender = np.array(
+            [-1 if k.gender is None else self.gender_code[k.gender] for k in rooms], dtype=np.int64
+        )
+        features = sorted({f for k in rooms for f in k.features})
+        self.feature_col = {f: j for j, f in enumerate(features)}
+        self.features = np.zeros((self.n, len(features)), dtype=bool)
+        by_building: dict[str, list[int]] = defaultdict(list)
+        for i, k in enumerate(rooms):
+            by_building[k.building].append(i)
+            for f in k.features:
+                self.features[i, self.feature_col[f]] = True
+        self.by_building = {b: np.array(ix, dtype=np.int64) for b, ix in by_building.items()}
+        self.closures = {i: k.unavailable for i, k in enumerate(rooms) if k.unavailable}
+        self._empty = np.zeros(0, dtype=np.int64)
 
-    def matching(self, resident: Resident) -> dict[str, Room]:
-        """Rooms matched by at least one of the resident's positive preferences, by id."""
-        out: dict[str, Room] = {}
-        for p in resident.preferences:
-            if p.weight <= 0:
-                continue
-            if p.room is not None:
-                if p.room in self.by_id:
-                    out[p.room] = self.by_id[p.room]
-                continue
-            if p.building is not None:
-                matched: list[Room] = self.by_building.get(p.building, [])
-            elif p.feature is not None:
-                matched = self.by_feature.get(p.feature, [])
+    def matched(self, p: Preference) -> NDArray[np.int64]:
+        """Indices of the rooms that preference ``p`` matches."""
+        if p.room is not None:
+            i = self.index.get(p.room)
+            return self._empty if i is None else np.array([i], dtype=np.int64)
+        if p.building is not None:
+            return self.by_building.get(p.building, self._empty)
+        if p.feature is not None:
+            col = self.feature_col.get(p.feature)
+            return self._empty if col is None else np.flatnonzero(self.features[:, col])
+        assert p.floor is not None
+        return np.flatnonzero((self.floor >= p.floor[0]) & (self.floor <= p.floor[1]))
+
+    def ranked(self, r: Resident) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        """Rooms scoring > 0 for ``r`` that r's stay-independent rules allow, best first."""
+        dense = np.zeros(self.n)
+        for p in r.preferences:
+            dense[self.matched(p)] += p.weight
+        cand = np.flatnonzero(dense > 0)
+        if cand.size and r.budget is not None:
+            cand = cand[self.cost[cand] <= r.budget]
+        if cand.size:
+            code = -2 if r.gender is None else self.gender_code.get(r.gender, -2)
+            g = self.gender[cand]
+            cand = cand[(g == -1) | (g == code)]
+        if cand.size and r.needs:
+            cols = [self.feature_col.get(f) for f in r.needs]
+            if any(c is None for c in cols):
+                cand = cand[:0]
             else:
-                assert p.floor is not None
-                lo, hi = p.floor
-                matched = [k for f in self.floors if lo <= f <= hi for k in self.by_floor[f]]
-            for room in matched:
-                out[room.id] = room
-        return out
+                need = np.array([c for c in cols if c is not None], dtype=np.int64)
+                cand = cand[self.features[np.ix_(cand, need)].all(1)]
+        if cand.size and r.excluded_rooms:
+            banned = [self.index[x] for x in r.excluded_rooms if x in self.index]
+            cand = cand[~np.isin(cand, banned)]
+        scores = dense[cand]
+        order = np.argsort(-scores, kind="stable")
+        return cand[order], scores[order]
+
+
+def _first_open(
+    arrays: _RoomArrays, ranked: tuple[NDArray[np.int64], NDArray[np.float64]], r: Resident
+) -> float:
+    """The score of the best-ranked room not closed during ``r``'s stay (0 when none)."""
+    rooms, scores = ranked
+    for j in range(len(rooms)):
+        closures = arrays.closures.get(int(rooms[j]))
+        if closures is None or not any(w.overlaps(r.stay) for w in closures):
+            return float(scores[j])
+    return 0.0
 
 
 def best_scores(problem: Problem) -> dict[str, float]:
     """``best(r)`` for every resident: the largest score over the rooms their own rules allow.
 
-    Residents whom no room allows get ``0.0`` (they cannot count in ``fairness``). Only rooms
-    matching one of the resident's positive preferences can beat a score of 0, so only those
-    are scored; the results are cached per (preferences, own rules) signature because cohorts
-    repeat them.
+    Residents whom no room allows, or whose best is <= 0, get ``0.0``: ``fairness`` ignores
+    them either way. Only rooms scoring above 0 can matter, so the rooms are ranked once per
+    (preferences, needs, budget, gender, excluded rooms) signature, with numpy; the stay only
+    decides which closed rooms to skip.
 
     >>> from roomalloc import Problem, Room, Resident, Preference
     >>> p = Problem(rooms=[Room(id="A", capacity=1, cost=900), Room(id="B", capacity=1)],
@@ -265,34 +315,19 @@ def best_scores(problem: Problem) -> dict[str, float]:
     >>> best_scores(p)
     {'a': 1.0}
     """
-    index = _RoomIndex(problem)
-    cache: dict[Any, float] = {}
+    arrays = _RoomArrays(problem)
+    cache: dict[Any, tuple[NDArray[np.int64], NDArray[np.float64]]] = {}
     best: dict[str, float] = {}
     for r in problem.residents:
         if not any(p.weight > 0 for p in r.preferences):
-            # Every room scores <= 0: fairness ignores this resident, and 0 stands in safely.
             best[r.id] = 0.0
             continue
-        key = (r.preferences, r.needs, r.budget, r.excluded_rooms, r.gender, r.stay)
-        value = cache.get(key)
-        if value is None:
-            value = _best_positive(r, index)
-            cache[key] = value
-        best[r.id] = value
+        key = (r.preferences, r.needs, r.budget, r.excluded_rooms, r.gender)
+        ranked = cache.get(key)
+        if ranked is None:
+            ranked = cache[key] = arrays.ranked(r)
+        best[r.id] = _first_open(arrays, ranked, r)
     return best
-
-
-def _best_positive(r: Resident, index: _RoomIndex) -> float:
-    top: float | None = None
-    for room in index.matching(r).values():
-        if allows(r, room):
-            s = r.score(room)
-            if top is None or s > top:
-                top = s
-    if top is not None and top > 0:
-        return top
-    # No matched room is allowed (or scores > 0): the best is <= 0, which fairness ignores.
-    return 0.0
 
 
 @dataclass(frozen=True)
@@ -325,7 +360,9 @@ def evaluate(problem: Problem, result_or_assignments: Result | Assignments) -> E
     """
     from roomalloc.terms import get_term
 
-    assignments = assignments_of(result_or_assignments)
+    plain = assignments_of(result_or_assignments)
+    assignments = _Resolved(plain)
+    assignments.placed = _placed(problem, plain)
     terms: dict[str, float] = {
         "housed": housed_value(problem, assignments),
         "preferences": preferences_value(problem, assignments),

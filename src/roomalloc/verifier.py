@@ -58,8 +58,16 @@ def _names(ids: Iterable[str]) -> str:
     return ", ".join(ids)
 
 
+class _Grouped(dict[str, "str | None"]):
+    """Assignments whose occupants per room were worked out once, by :func:`check`."""
+
+    occupants: dict[str, list[Resident]]
+
+
 def _occupants(problem: Problem, assignments: Assignments) -> dict[str, list[Resident]]:
     """Residents per known room, in the problem's order; unknown ids are skipped."""
+    if isinstance(assignments, _Grouped):
+        return assignments.occupants
     rooms = problem.rooms_by_id
     by_room: dict[str, list[Resident]] = defaultdict(list)
     for r in problem.residents:
@@ -640,8 +648,10 @@ def check(
             )
         )
     violations = _check_ids(problem, assignments, partial)
+    grouped = _Grouped(assignments)
+    grouped.occupants = _occupants(problem, assignments)
     for rule_check in RULE_CHECKS.values():
-        violations.extend(rule_check(problem, assignments))
+        violations.extend(rule_check(problem, grouped))
     for rule in rules:
         violations.extend(rule.check(problem, assignments))
     ev = evaluate(problem, assignments)
