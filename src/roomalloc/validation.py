@@ -283,7 +283,7 @@ class _Walker:
     def __init__(self, duplicates: dict[int, Any]) -> None:
         self.issues: list[Issue] = []
         self.duplicates = duplicates
-        self.room_ids: set[str] = set()
+        self.room_ids: set[str] | None = set()  # None: the rooms list is unreadable
         self.resident_ids: set[str] = set()
         self.first_room: dict[int, int] = {}  # index of a repeated room id -> index of its first
         self.first_resident: dict[int, int] = {}
@@ -368,13 +368,15 @@ class _Walker:
         rooms = obj.get("rooms")
         residents = obj.get("residents")
         if isinstance(rooms, list | tuple):
-            self.first_room = self._collect_ids(rooms, self.room_ids)
+            self.room_ids, self.first_room = self._collect_ids(rooms)
+        elif rooms is not None:  # then "no room X" at every reference would only be noise
+            self.room_ids = None
         if isinstance(residents, list | tuple):
-            self.first_resident = self._collect_ids(residents, self.resident_ids)
+            self.resident_ids, self.first_resident = self._collect_ids(residents)
         self.fields(obj, "", _PROBLEM_FIELDS, (), "problem")
 
     @staticmethod
-    def _collect_ids(items: Sequence[Any], ids: set[str]) -> dict[int, int]:
+    def _collect_ids(items: Sequence[Any]) -> tuple[set[str], dict[int, int]]:
         """Gather the readable ids before the walk, so references can be checked in one pass."""
         first: dict[str, int] = {}
         repeats: dict[int, int] = {}
@@ -390,8 +392,7 @@ class _Walker:
                     repeats[i] = first[item_id]
                 else:
                     first[item_id] = i
-        ids.update(first)
-        return repeats
+        return set(first), repeats
 
     def result(self, data: Any) -> None:
         obj = self.mapping(data, "", "the result")
@@ -407,7 +408,7 @@ class _Walker:
 
 
 def _unknown_field_message(key: str, known: Iterable[str], what: str) -> str:
-    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.75)
     if close:
         return f"unknown field; did you mean '{close[0]}'?"
     names = ", ".join(known)
@@ -534,7 +535,7 @@ def _list_of(check: _Check) -> _Check:
 
 def _room_ref(w: _Walker, value: Any, path: str) -> None:
     room = _text(w, value, path)
-    if room is not None and room not in w.room_ids:
+    if room is not None and w.room_ids is not None and room not in w.room_ids:
         w.report(path, f"no room {room!r}")
 
 
@@ -748,7 +749,7 @@ def _term_name(w: _Walker, value: Any, path: str) -> None:
         return
     known = _known_terms()
     if name not in known:
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
         hint = f"did you mean '{close[0]}'?" if close else f"known terms: {', '.join(known)}"
         w.report(path, f"unknown term {name!r}; {hint}")
     first = w.terms_seen.setdefault(name, w.index)
