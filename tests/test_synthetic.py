@@ -17,8 +17,8 @@ PINNED = {
     "campus": "942f4958d7009493",
     "staff_housing": "7226a67bc3eeab0b",
     "hostel": "500e25f7c6cb107c",
-    "ward": "fb8f3619d0b68091",
-    "reallocation": "6bb61cb8bedb2165",
+    "ward": "290936f51e30b27e",
+    "reallocation": "e724cc26da497800",
 }
 
 

@@ -65,6 +65,7 @@ class Witness:
         self.occupants: list[list[int]] = [[] for _ in range(rooms.n)]
         # Without stays a room's occupants are all together: beds left, their gender, privacy.
         self.free = rooms.capacity.copy()
+        self.free_list: list[int] = rooms.capacity.tolist()
         self.room_gender = np.full(rooms.n, -1, dtype=np.int64)
         self.room_private = np.zeros(rooms.n, dtype=np.bool_)
         self.avoid: list[set[int]] = [set() for _ in range(people.n)]
@@ -73,6 +74,15 @@ class Witness:
                 self.avoid[r].add(s)
                 self.avoid[s].add(r)
         self._static: dict[tuple[int, int, int, int], IntArray] = {}
+        self._static_list: dict[tuple[int, int, int, int], list[int]] = {}
+        self._uniforms: list[float] = []  # drawn in blocks: one numpy call per 4096 samples
+        self._next = 0
+
+    def _uniform(self) -> float:
+        if self._next == len(self._uniforms):
+            self._uniforms, self._next = self.rng.random(4096).tolist(), 0
+        self._next += 1
+        return self._uniforms[self._next - 1]
 
     def _signature(self, members: list[int]) -> tuple[int, int, int, int]:
         need, budget = 0, FOREVER
@@ -93,6 +103,7 @@ class Witness:
             ok &= (t.gender == NO_GENDER) | (t.gender == gender)
             found = np.flatnonzero(ok).astype(np.int64)
             self._static[sig] = found
+            self._static_list[sig] = found.tolist()
         return found
 
     def _open_to(self, members: list[int], rooms: IntArray) -> BoolArray:
@@ -106,6 +117,8 @@ class Witness:
         return ok
 
     def _fits(self, room: int, members: list[int]) -> bool:
+        if not self.stays and self.free_list[room] < len(members):
+            return False
         s0, e0 = self.start[members[0]], self.end[members[0]]  # a unit shares one stay
         m0, m1 = self.maint[room]
         if m0 >= 0 and m0 < e0 and s0 < m1:
@@ -138,22 +151,31 @@ class Witness:
         candidates = self._static_candidates(sig)
         if len(candidates) == 0:
             return -1
-        tries = candidates[self.rng.integers(0, len(candidates), size=SAMPLES)].tolist()
-        chosen = next((k for k in tries if self._fits(k, members)), -1)
+        pool = self._static_list[sig]
+        chosen = -1
+        for _ in range(SAMPLES):
+            k = pool[int(self._uniform() * len(pool))]
+            if self._fits(k, members):
+                chosen = k
+                break
         if chosen < 0:
             # Scan from a random place; rooms without beds left drop out for good when nobody
             # has a stay (beds never come back then).
             if not self.stays:
                 candidates = candidates[self.free[candidates] >= len(members)]
                 self._static[sig] = candidates
+                self._static_list[sig] = candidates.tolist()
                 candidates = candidates[self._open_to(members, candidates)]
-            shift = int(self.rng.integers(0, max(len(candidates), 1)))
+            if len(candidates) == 0:
+                return -1
+            shift = int(self._uniform() * len(candidates))
             rotated = np.roll(candidates, -shift)[:SCAN].tolist()
             chosen = next((k for k in rotated if self._fits(k, members)), -1)
             if chosen < 0:
                 return -1
         self.occupants[chosen].extend(members)
         self.free[chosen] -= len(members)
+        self.free_list[chosen] -= len(members)
         self.room_gender[chosen] = self.gender[members[0]]
         self.room_private[chosen] |= any(self.private[m] for m in members)
         return chosen
