@@ -3,7 +3,8 @@
 The public API speaks housing: :class:`Problem`, :class:`Room`, :class:`Resident` and friends
 describe what the user says (``shared/spec/problem-format.md``, format ``roomalloc/1``);
 :func:`solve` finds the best allocation, :func:`check` verifies one independently,
-:func:`evaluate` scores one, :func:`explain` and :func:`diagnose` say why.
+:func:`evaluate` scores one, :func:`explain` and :func:`diagnose` say why, and
+:func:`cohort` makes realistic synthetic problems.
 
 Example
 -------
@@ -16,10 +17,10 @@ True
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
 from roomalloc.errors import ModelTooLargeError, PluginError, ProblemError, RoomallocError
+from roomalloc.evaluation import Evaluation, evaluate
+from roomalloc.explain import Diagnosis, Explanation, diagnose, explain, price
+from roomalloc.io import load_problem, load_result, save_problem, save_result
 from roomalloc.model import (
     FORMAT,
     Interval,
@@ -32,50 +33,24 @@ from roomalloc.model import (
     Rules,
     TermSpec,
 )
+from roomalloc.rules import Rule
+from roomalloc.solver import solve
+from roomalloc.synthetic import cohort
+from roomalloc.terms import Term, register_term
+from roomalloc.verifier import CheckReport, check
 from roomalloc.violations import Violation
 
+# `roomalloc.explain` is the function: the package binds it after the submodule of the same name
+# has loaded (`from roomalloc.explain import ...` still reaches the module).
+
 __version__ = "0.1.0"
-
-# Heavier parts (CP-SAT, numpy) load on first use, so `roomalloc validate` stays quick.
-_LAZY: dict[str, str] = {
-    "load_problem": "roomalloc.io",
-    "save_problem": "roomalloc.io",
-    "load_result": "roomalloc.io",
-    "save_result": "roomalloc.io",
-    "evaluate": "roomalloc.evaluation",
-    "Evaluation": "roomalloc.evaluation",
-    "check": "roomalloc.verifier",
-    "CheckReport": "roomalloc.verifier",
-    "Term": "roomalloc.terms",
-    "register_term": "roomalloc.terms",
-    "Rule": "roomalloc.rules",
-    "solve": "roomalloc.solver",
-    "cohort": "roomalloc.synthetic",
-}
-
-if TYPE_CHECKING:
-    from roomalloc.evaluation import Evaluation, evaluate
-    from roomalloc.io import load_problem, load_result, save_problem, save_result
-    from roomalloc.rules import Rule
-    from roomalloc.solver import solve
-    from roomalloc.synthetic import cohort
-    from roomalloc.terms import Term, register_term
-    from roomalloc.verifier import CheckReport, check
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'roomalloc' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
 
 __all__ = [
     "FORMAT",
     "CheckReport",
+    "Diagnosis",
     "Evaluation",
+    "Explanation",
     "Interval",
     "ModelTooLargeError",
     "PluginError",
@@ -94,9 +69,12 @@ __all__ = [
     "Violation",
     "check",
     "cohort",
+    "diagnose",
     "evaluate",
+    "explain",
     "load_problem",
     "load_result",
+    "price",
     "register_term",
     "save_problem",
     "save_result",
