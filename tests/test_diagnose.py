@@ -121,6 +121,11 @@ def test_planted_group_too_big_for_any_room() -> None:
     assert names(d.requirements) == {("required", ("g0",)), ("group", ("trio", "g0", "g1", "g2")),
                                      ("capacity", ("A",)), ("capacity", ("B",))}
     assert d.minimal and d.verified
+    assert d.messages[0].startswith("these 4 requirements cannot all hold together")
+    assert (
+        "- group trio (g0, g1, g2) must live together in one room, or none of them be housed; "
+        "the rooms all 3 may use have at most 2 beds"
+    ) in d.messages
     assert_verified_minimal(problem, d.requirements)
 
 

@@ -215,7 +215,6 @@ def describe(problem: Problem, core: Sequence[Requirement]) -> list[str]:
         return allowed_rooms[rid]
 
     required = [r.subjects[0] for r in core if r.kind == "required"]
-    capacity = {r.subjects[0] for r in core if r.kind == "capacity"}
     gist: list[str] = []
     if required:
         union = sorted({k for rid in required for k in rooms_for(rid)}, key=table.index.__getitem__)
@@ -223,7 +222,7 @@ def describe(problem: Problem, core: Sequence[Requirement]) -> list[str]:
             gist.append(
                 f"{join_words(required)} must be housed, but no room passes their own rules"
             )
-        elif set(union) <= capacity or not capacity:
+        elif {r.kind for r in core} <= {"required", "capacity"}:
             needs = set.intersection(*(set(problem.resident(x).needs) for x in required))
             need_words = (
                 f" and need {join_words([repr(n) for n in sorted(needs)])}" if needs else ""
@@ -238,8 +237,8 @@ def describe(problem: Problem, core: Sequence[Requirement]) -> list[str]:
             )
     lines = [_requirement_words(problem, req, rooms_for) for req in core]
     head = gist or [
-        f"these {len(core)} requirements cannot all hold together; dropping any one of them "
-        "makes the rest possible"
+        f"these {len(core)} requirements cannot all hold together (dropping any one of them "
+        "makes the rest possible):"
     ]
     return head + [f"- {line}" for line in lines]
 
@@ -257,6 +256,18 @@ def _requirement_words(problem: Problem, req: Requirement, rooms_for: Any) -> st
             return f"{base}, but no room passes their own rules ({', '.join(kinds)})"
         shown = ", ".join(rooms[:8]) + (f" and {len(rooms) - 8} more" if len(rooms) > 8 else "")
         return f"{base}; their own rules allow {shown}"
+    if req.kind == "group":
+        members = req.subjects[1:]
+        common = set(rooms_for(members[0]))
+        for m in members[1:]:
+            common &= set(rooms_for(m))
+        if not common:
+            return f"{base}; no room passes the own rules of all {len(members)}"
+        biggest = max(problem.room(k).capacity for k in common)
+        return (
+            f"{base}; the rooms all {len(members)} may use have at most {biggest} "
+            f"bed{'s' if biggest != 1 else ''}"
+        )
     if req.kind == "locked":
         resident = problem.resident(req.subjects[0])
         room_id = resident.current_room
