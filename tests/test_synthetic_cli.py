@@ -70,5 +70,5 @@ def test_list_knobs(capsys: pytest.CaptureFixture[str]) -> None:
 def test_stats_of_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     from roomalloc import RoomallocError
 
-    with pytest.raises(RoomallocError, match="nothing.json"):
+    with pytest.raises(RoomallocError, match=r"nothing\.json"):
         run(["--stats-of", str(tmp_path / "nothing.json")])

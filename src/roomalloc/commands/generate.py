@@ -17,7 +17,7 @@ Example
 >>> with contextlib.redirect_stdout(out):
 ...     status = args.func(args)
 >>> status, out.getvalue().splitlines()[0]
-(0, 'residents 20, rooms 11 in 3 building(s), beds 19')
+(0, 'residents 20, rooms 11 in 1 building(s), beds 19')
 """
 
 from __future__ import annotations

@@ -113,9 +113,10 @@ def _resident_data(knobs: Knobs, people: PeopleTable, rooms: RoomTable,
         people.gender.tolist(), people.stay_start.tolist(), people.stay_end.tolist(),
         people.priority_level.tolist(), people.required.tolist(), people.needs.tolist(),
         people.private.tolist(), people.budget.tolist(), people.group.tolist(),
-        people.current.tolist(), people.locked.tolist(), strict=True)
+        people.current.tolist(), people.locked.tolist(), people.whole_period.tolist(),
+        strict=True)
     for i, (g, s0, s1, level, required, bits, private, budget, group, current,
-            locked) in enumerate(columns):
+            locked, whole) in enumerate(columns):
         data: dict[str, Any] = {"id": ids[i], "gender": labels[g]}
         if s0 >= 0:
             stay = stays.get((s0, s1))
@@ -142,8 +143,13 @@ def _resident_data(knobs: Knobs, people: PeopleTable, rooms: RoomTable,
             data["current_room"] = rooms.ids[current]
         if locked:
             data["locked"] = True
+        attributes: dict[str, Any] = {}
         if knobs.priority_attribute:
-            data["attributes"] = {knobs.priority_attribute: level + 1}
+            attributes[knobs.priority_attribute] = level + 1
+        if knobs.stay_roles:
+            attributes["role"] = knobs.stay_roles[0 if whole else 1]
+        if attributes:
+            data["attributes"] = attributes
         out.append(data)
     return out
 

@@ -113,6 +113,9 @@ class Knobs:
     start_date: str = "2026-09-01"
     #: Share of residents staying the whole period (staff, long-term tenants).
     long_stay_share: float = 0.0
+    #: Labels recorded as the ``role`` attribute of residents staying the whole period and of
+    #: the others (e.g. ``staff,visitor``); empty: no role attribute.
+    stay_roles: tuple[str, ...] = ()
     #: Shortest and longest stay of the others, in nights; lengths are skewed to short stays
     #: (the minimum of two uniform draws), as in hostels and visitor housing.
     stay_days: tuple[int, int] = (2, 14)
@@ -198,8 +201,12 @@ class Knobs:
         shares = [f.name for f in dataclasses.fields(self) if f.name.endswith("_share")]
         bad += [f"{s} must be in [0, 1], got {getattr(self, s)}" for s in shares
                 if not 0 <= getattr(self, s) <= 1]
-        if not self.genders or min(w for _, w in self.genders) < 0:
-            bad.append("genders needs (label, share) pairs with non-negative shares")
+        if not self.genders or min(w for _, w in self.genders) < 0 or not sum(
+                w for _, w in self.genders) > 0:
+            bad.append("genders needs (label, share) pairs with non-negative shares, "
+                       "a positive sum")
+        if self.stay_roles and len(self.stay_roles) != 2:
+            bad.append("stay_roles needs two labels (whole period, shorter stays) or none")
         if self.period_days < 0:
             bad.append(f"period_days must be >= 0, got {self.period_days}")
         for name in ("stay_days", "maintenance_days"):
@@ -208,13 +215,15 @@ class Knobs:
                 bad.append(f"{name} must be (low, high) with 1 <= low <= high")
         if len(self.priority_levels) != len(self.priority_shares) or not self.priority_levels:
             bad.append("priority_levels and priority_shares must have the same, non-zero length")
-        elif min(self.priority_levels) <= 0 or min(self.priority_shares) < 0:
-            bad.append("priority_levels must be > 0 and priority_shares >= 0")
+        elif (min(self.priority_levels) <= 0 or min(self.priority_shares) < 0
+              or not sum(self.priority_shares) > 0):
+            bad.append("priority_levels must be > 0, priority_shares >= 0 with a positive sum")
         if not 0 <= self.preferences_mean <= 8:
             bad.append(f"preferences_mean must be in [0, 8], got {self.preferences_mean}")
-        if len(self.preference_kinds) != 4 or min(self.preference_kinds) < 0:
+        if (len(self.preference_kinds) != 4 or min(self.preference_kinds) < 0
+                or not sum(self.preference_kinds) > 0):
             bad.append("preference_kinds needs 4 non-negative weights (building, feature, "
-                       "floor, room)")
+                       "floor, room) with a positive sum")
         for f in self.features:
             if not 0 <= f.prevalence <= 1 or min(f.need, f.like, f.dislike, f.premium) < 0:
                 bad.append(f"feature {f.name!r}: prevalence in [0, 1], weights >= 0")

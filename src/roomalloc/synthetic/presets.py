@@ -40,6 +40,7 @@ STAFF_HOUSING = Knobs(
     # visitors for days to a month; a few rooms close for repairs.
     period_days=120,
     long_stay_share=0.55,
+    stay_roles=("staff", "visitor"),
     stay_days=(3, 30),
     maintenance_share=0.05,
     maintenance_days=(3, 14),

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from roomalloc.synthetic.draws import categorical
 from roomalloc.synthetic.knobs import Knobs
 from roomalloc.synthetic.rooms import RoomTable
 
@@ -47,6 +48,7 @@ class PeopleTable:
     stay_start: IntArray
     stay_end: IntArray
     priority_level: IntArray
+    whole_period: BoolArray
     needs: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     private: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
     budget: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -76,9 +78,10 @@ def make_people(knobs: Knobs, n: int, rng: np.random.Generator) -> PeopleTable:
     [-1, -1, -1, -1]
     """
     shares = np.asarray([s for _, s in knobs.genders], dtype=np.float64)
-    gender = rng.choice(len(shares), size=n, p=shares / shares.sum()).astype(np.int64)
+    gender = categorical(rng, shares, n)
     start = np.full(n, -1, dtype=np.int64)
     end = np.full(n, -1, dtype=np.int64)
+    whole = np.zeros(n, dtype=np.bool_)
     if knobs.period_days > 0:
         period = knobs.period_days
         low, high = knobs.stay_days
@@ -92,13 +95,14 @@ def make_people(knobs: Knobs, n: int, rng: np.random.Generator) -> PeopleTable:
         start = np.where(whole, 0, first)
         end = np.where(whole, period, first + length)
     pshares = np.asarray(knobs.priority_shares, dtype=np.float64)
-    level = rng.choice(len(pshares), size=n, p=pshares / pshares.sum()).astype(np.int64)
-    return PeopleTable(gender=gender, stay_start=start, stay_end=end, priority_level=level)
+    level = categorical(rng, pshares, n)
+    return PeopleTable(gender=gender, stay_start=start, stay_end=end, priority_level=level,
+                       whole_period=whole)
 
 
-def _normalised(weights: list[float]) -> npt.NDArray[np.float64] | None:
+def _weights(weights: list[float]) -> npt.NDArray[np.float64] | None:
     w = np.asarray(weights, dtype=np.float64)
-    return None if w.sum() <= 0 else w / w.sum()
+    return w if (w > 0).any() else None
 
 
 def add_needs(knobs: Knobs, people: PeopleTable, rooms: RoomTable,
@@ -111,12 +115,11 @@ def add_needs(knobs: Knobs, people: PeopleTable, rooms: RoomTable,
     n = people.n
     has_need = rng.random(n) < knobs.needs_share
     second = rng.random(n) < 0.1  # one in ten with needs has two
-    need_p = _normalised([f.need for f in knobs.features])
+    need_p = _weights([f.need for f in knobs.features])
     needs = np.zeros(n, dtype=np.int64)
     if need_p is not None:
-        k = len(need_p)
-        a = rng.choice(k, size=n, p=need_p)
-        b = rng.choice(k, size=n, p=need_p)
+        a = categorical(rng, need_p, n)
+        b = categorical(rng, need_p, n)
         needs = np.where(has_need, (1 << a) | np.where(second, 1 << b, 0), 0).astype(np.int64)
     private = (rng.random(n) < knobs.private_share) & (people.group < 0)
     has_budget = rng.random(n) < knobs.budget_share
@@ -130,7 +133,7 @@ def add_needs(knobs: Knobs, people: PeopleTable, rooms: RoomTable,
 def _draw(p: npt.NDArray[np.float64] | None, size: int, rng: np.random.Generator) -> IntArray:
     if p is None:
         return np.full(size, -1, dtype=np.int64)
-    return rng.choice(len(p), size=size, p=p).astype(np.int64)
+    return categorical(rng, p, size)
 
 
 def add_preferences(knobs: Knobs, people: PeopleTable, rooms: RoomTable,
@@ -147,23 +150,23 @@ def add_preferences(knobs: Knobs, people: PeopleTable, rooms: RoomTable,
     resident = np.repeat(np.arange(n, dtype=np.int64), count)
     m = len(resident)
     kinds = np.asarray(knobs.preference_kinds, dtype=np.float64)
-    kind = rng.choice(4, size=m, p=kinds / kinds.sum()).astype(np.int64)
+    kind = categorical(rng, kinds, m)
     dislike = rng.random(m) < knobs.dislike_share
     rank = rng.permutation(nb)
-    popularity = 1.0 / (rank + 1.0)
-    building_like = _draw(popularity / popularity.sum(), m, rng)
-    unpopular = 1.0 / popularity
-    building_dislike = _draw(unpopular / unpopular.sum(), m, rng)
-    feature_like = _draw(_normalised([f.like for f in knobs.features]), m, rng)
-    feature_dislike = _draw(_normalised([f.dislike for f in knobs.features]), m, rng)
+    popularity = (1.0 / (rank + 1.0)).astype(np.float64)
+    building_like = _draw(popularity, m, rng)
+    unpopular = (1.0 / popularity).astype(np.float64)
+    building_dislike = _draw(unpopular, m, rng)
+    feature_like = _draw(_weights([f.like for f in knobs.features]), m, rng)
+    feature_dislike = _draw(_weights([f.dislike for f in knobs.features]), m, rng)
     floor_wish = rng.integers(0, len(FLOOR_WISHES), size=m)
     # A named room: a popular building, then a room in it.
     first_room = np.searchsorted(rooms.building, np.arange(nb))
     in_building = np.bincount(rooms.building, minlength=nb)
-    room_building = _draw(popularity / popularity.sum(), m, rng)
+    room_building = _draw(popularity, m, rng)
     room_pick = first_room[room_building] + (
         rng.random(m) * in_building[room_building]).astype(np.int64)
-    weight_building = rng.choice(np.array([1, 2, 3]), size=m, p=[0.4, 0.4, 0.2])
+    weight_building = 1 + categorical(rng, [0.4, 0.4, 0.2], m)
     weight_feature = rng.integers(1, 3, size=m)
     weight_room = rng.integers(3, 6, size=m)
     weight_dislike = -rng.integers(1, 3, size=m)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from roomalloc.synthetic.draws import categorical
 from roomalloc.synthetic.knobs import Knobs
 
 IntArray = npt.NDArray[np.int64]
@@ -50,13 +51,7 @@ class RoomTable:
 
 
 def _capacities(knobs: Knobs, beds: int, rng: np.random.Generator) -> IntArray:
-    mix = np.asarray(knobs.capacity_mix, dtype=np.float64)
-    probs = mix / mix.sum()
-    mean = float((probs * np.arange(1, len(mix) + 1)).sum())
-    caps = np.zeros(0, dtype=np.int64)
-    while int(caps.sum()) < beds:
-        more = rng.choice(len(mix), size=int(beds / mean * 1.1) + 8, p=probs) + 1
-        caps = np.concatenate([caps, more.astype(np.int64)])
+    caps = categorical(rng, knobs.capacity_mix, beds) + 1  # every room has >= 1 bed
     total = np.cumsum(caps)
     n = int(np.searchsorted(total, beds)) + 1
     caps = caps[:n].copy()
@@ -65,7 +60,9 @@ def _capacities(knobs: Knobs, beds: int, rng: np.random.Generator) -> IntArray:
 
 
 def _building_sizes(knobs: Knobs, n: int, rng: np.random.Generator) -> IntArray:
-    nb = n if n < 3 else max(3, round(n / knobs.building_rooms))
+    # At least 3 buildings when there are enough rooms for a floor each, so that building
+    # preferences mean something in small cohorts.
+    nb = max(1, round(n / knobs.building_rooms), min(3, -(-n // knobs.rooms_per_floor)))
     weights = rng.integers(2, 7, size=nb)
     sizes = 1 + (n - nb) * weights // int(weights.sum())
     sizes[: n - int(sizes.sum())] += 1

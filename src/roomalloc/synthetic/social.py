@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from roomalloc.synthetic.draws import categorical
 from roomalloc.synthetic.knobs import Knobs
 from roomalloc.synthetic.residents import PeopleTable
 
@@ -39,8 +40,8 @@ def _cut(members: IntArray, keys: IntArray, shares: tuple[float, ...], max_size:
     order = np.argsort(keys[members], kind="stable")
     members = members[order]
     sizes_allowed = [s for s in GROUP_SIZES if s <= max_size]
-    p = np.asarray(shares[: len(sizes_allowed)], dtype=np.float64)
-    sizes = np.asarray(sizes_allowed)[rng.choice(len(p), size=len(members), p=p / p.sum())]
+    sizes = np.asarray(sizes_allowed)[categorical(rng, shares[: len(sizes_allowed)],
+                                                  len(members))]
     key_of = keys[members]
     chunks: list[IntArray] = []
     i = j = 0
@@ -78,6 +79,7 @@ def add_social(knobs: Knobs, people: PeopleTable, max_capacity: int,
     for members in (*groups, *cliques):
         people.stay_start[members] = people.stay_start[members[0]]
         people.stay_end[members] = people.stay_end[members[0]]
+        people.whole_period[members] = people.whole_period[members[0]]
 
     # One-sided wants and avoids point at someone of the same key (a possible room-mate).
     chooser = rng.random(n) < knobs.one_sided_share
