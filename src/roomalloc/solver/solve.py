@@ -19,7 +19,6 @@ Example
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -89,16 +88,10 @@ def _run_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel, watch
 
 
 def _diagnosis(problem: Problem, rules: Sequence[Rule]) -> tuple[str, ...]:
-    """Plain-words reasons from :func:`roomalloc.explain.diagnose`, when that module exists."""
-    if importlib.util.find_spec("roomalloc.explain") is None:
-        return ()
-    from roomalloc import explain  # type: ignore[attr-defined, unused-ignore]
+    """Plain-words reasons from :func:`roomalloc.diagnose`."""
+    from roomalloc.explain import diagnose  # late: explain builds on this module
 
-    try:
-        report = explain.diagnose(problem, rules=rules)
-    except NotImplementedError:  # the explain module is not finished
-        return ()
-    return tuple(str(m) for m in report.messages)
+    return tuple(str(m) for m in diagnose(problem, rules=rules).messages)
 
 
 def solve(
