@@ -29,14 +29,16 @@ Example
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import functools
+import gc
 import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
@@ -69,8 +71,9 @@ def validate_json(text: str | bytes | bytearray) -> Problem:
     >>> validate_json('{"rooms": [], "residents": []}').format
     'roomalloc/1'
     """
-    data, duplicates = _parse_json(text, "problem")
-    return _validate_problem(data, duplicates)
+    with _collector_paused():
+        data, duplicates = _parse_json(text, "problem")
+        return _validate_problem(data, duplicates)
 
 
 def validate_data(obj: Any) -> Problem:
@@ -88,7 +91,8 @@ def validate_data(obj: Any) -> Problem:
     """
     if isinstance(obj, Problem):
         return obj
-    return _validate_problem(obj, {})
+    with _collector_paused():
+        return _validate_problem(obj, {})
 
 
 def validate_result_json(text: str | bytes | bytearray) -> Result:
@@ -100,8 +104,9 @@ def validate_result_json(text: str | bytes | bytearray) -> Result:
     ...                      ).assignments
     {'r1': 'A', 'r2': None}
     """
-    data, duplicates = _parse_json(text, "result")
-    return _validate_result(data, duplicates)
+    with _collector_paused():
+        data, duplicates = _parse_json(text, "result")
+        return _validate_result(data, duplicates)
 
 
 def validate_result_data(obj: Any) -> Result:
@@ -119,6 +124,23 @@ def validate_result_data(obj: Any) -> Result:
     if isinstance(obj, Result):
         return obj
     return _validate_result(obj, {})
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a document is read.
+
+    Parsing and building create millions of objects and none of them form cycles, yet each
+    batch of new objects triggers a collection that scans them all: with the collector on, a
+    50,000-resident problem takes about three times as long to read.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -297,6 +319,8 @@ class _Walker:
     # -- structure --------------------------------------------------------------------------
 
     def mapping(self, value: Any, path: str, what: str) -> Mapping[Any, Any] | None:
+        if type(value) is dict:  # the usual case, without the slower abstract-class check
+            return value
         if isinstance(value, BaseModel):
             return value.model_dump()
         if isinstance(value, Mapping):
@@ -449,6 +473,9 @@ def _whole(w: _Walker, value: Any, path: str) -> int | None:
 
 
 def _number(w: _Walker, value: Any, path: str) -> float | None:
+    kind = type(value)
+    if kind is int or (kind is float and math.isfinite(value)):  # the usual cases, quickly
+        return value  # type: ignore[no-any-return]
     if isinstance(value, bool) or not isinstance(value, int | float):
         w.report(path, f"must be a number, got {_describe(value)}")
         return None
