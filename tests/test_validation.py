@@ -440,6 +440,18 @@ def test_invalid_utf8() -> None:
     )
 
 
+def test_absurd_inputs_are_mistakes_not_tracebacks() -> None:
+    too_long = '{"rooms": [{"id": "A", "capacity": ' + "1" * 5000 + "}]}"
+    assert only_json_issue(too_long).message.startswith("unreadable JSON: Exceeds the limit")
+    assert only_json_issue("[" * 100_000) == Issue("", "nested too deeply to read")
+    deep: list[Any] = []
+    data = {"_note": deep}
+    for _ in range(5000):
+        deep.append([])
+        deep = deep[0]
+    assert only_issue(data) == Issue("", "nested too deeply to read")
+
+
 def test_contract_example_loads() -> None:
     problem = load_example("contract_example")
     assert [r.id for r in problem.rooms] == ["A-101", "A-201", "B-001"]

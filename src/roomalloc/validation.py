@@ -181,7 +181,9 @@ def _parse_json(text: str | bytes | bytearray, what: str) -> tuple[Any, dict[int
         issue = Issue("", f"malformed JSON at line {err.lineno}, column {err.colno}: {message}")
         raise ProblemError([issue], what) from None
     except RecursionError:
-        raise ProblemError([Issue("", "malformed JSON: nested too deeply")], what) from None
+        raise ProblemError([Issue("", "nested too deeply to read")], what) from None
+    except ValueError as err:  # e.g. an integer with more digits than Python converts
+        raise ProblemError([Issue("", f"unreadable JSON: {err}")], what) from None
     return data, duplicates
 
 
@@ -191,7 +193,7 @@ def _parse_json(text: str | bytes | bytearray, what: str) -> tuple[Any, dict[int
 
 def _validate_problem(data: Any, duplicates: dict[int, Any]) -> Problem:
     walker = _Walker(duplicates)
-    walker.problem(data)
+    _walk(walker.problem, data, "problem")
     if walker.issues:
         raise ProblemError(walker.issues, "problem")
     return cast(Problem, _build(Problem, data, "problem"))
@@ -199,10 +201,17 @@ def _validate_problem(data: Any, duplicates: dict[int, Any]) -> Problem:
 
 def _validate_result(data: Any, duplicates: dict[int, Any]) -> Result:
     walker = _Walker(duplicates)
-    walker.result(data)
+    _walk(walker.result, data, "result")
     if walker.issues:
         raise ProblemError(walker.issues, "result")
     return cast(Result, _build(Result, data, "result"))
+
+
+def _walk(walk: Callable[[Any], None], data: Any, what: str) -> None:
+    try:
+        walk(data)
+    except RecursionError:  # only annotations nest freely; a thousand levels is not data
+        raise ProblemError([Issue("", "nested too deeply to read")], what) from None
 
 
 def _build(model: type[BaseModel], data: Any, what: str) -> BaseModel:
