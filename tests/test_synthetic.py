@@ -252,3 +252,18 @@ def test_staff_housing_roles_follow_stays(thousand: dict[str, Problem]) -> None:
     whole = [r for r in p.residents if r.attributes["role"] == "staff"]
     assert all(r.stay is not None and (r.stay.end - r.stay.start).days == 120 for r in whole)
     assert all(r.attributes["grade"] in (1, 2) for r in p.residents)
+
+
+def test_friends_like_the_same_building(thousand: dict[str, Problem]) -> None:
+    p = thousand["campus"]
+    by_id = p.residents_by_id
+    same = pairs = 0
+    for r in p.residents:
+        mine = {q.building for q in r.preferences if q.building and q.weight > 0}
+        for s in r.roommates.want:
+            if r.id in by_id[s].roommates.want and r.id < s:  # a mutual (clique) pair
+                theirs = {q.building for q in by_id[s].preferences if q.building and q.weight > 0}
+                if mine and theirs:
+                    pairs += 1
+                    same += bool(mine & theirs)
+    assert pairs > 20 and same / pairs > 0.8

@@ -40,8 +40,9 @@ class PeopleTable:
 
     ``stay_start``/``stay_end`` are night offsets from the period start (-1: no stay);
     ``needs`` holds feature bits; ``budget`` is -1 for none; ``group`` and ``current`` are -1
-    for none. Preferences are flat arrays: resident, kind, value (index of building, feature,
-    floor wish, room), weight.
+    for none; ``leader`` is the first member of the resident's friend clique (-1: none, or the
+    resident leads it). Preferences are flat arrays: resident, kind, value (index of building,
+    feature, floor wish, room), weight.
     """
 
     gender: IntArray
@@ -56,6 +57,7 @@ class PeopleTable:
     locked: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
     current: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     group: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    leader: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     wants: list[list[int]] = field(default_factory=list)
     avoids: list[list[int]] = field(default_factory=list)
     pref_resident: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -142,8 +144,9 @@ def add_preferences(knobs: Knobs, people: PeopleTable, rooms: RoomTable,
 
     Buildings have a popularity (1 / rank, rank drawn once), so popular buildings are popular
     for everyone and unpopular ones collect the dislikes; named rooms are drawn from popular
-    buildings too. Weights are small integers: buildings 1-3, features 1-2, floors 1, named
-    rooms 3-5; dislikes -1 or -2.
+    buildings too; friends in a clique like the building their clique's first member likes
+    first (they apply together). Weights are small integers: buildings 1-3, features 1-2,
+    floors 1, named rooms 3-5; dislikes -1 or -2.
     """
     n, nb = people.n, len(rooms.building_names)
     count = (rng.random((n, 8)) < knobs.preferences_mean / 8).sum(axis=1)
@@ -183,6 +186,15 @@ def add_preferences(knobs: Knobs, people: PeopleTable, rooms: RoomTable,
         [weight_dislike, weight_building, weight_feature, np.ones(m, dtype=np.int64)],
         default=weight_room,
     )
+    if len(people.leader):
+        liked = np.flatnonzero((kind == KIND_BUILDING) & (weight > 0))
+        first_like = np.full(n, -1, dtype=np.int64)
+        who, at = np.unique(resident[liked], return_index=True)
+        first_like[who] = value[liked[at]]
+        leader = people.leader[resident]
+        target = first_like[np.maximum(leader, 0)]
+        follow = (kind == KIND_BUILDING) & (weight > 0) & (leader >= 0) & (target >= 0)
+        value = np.where(follow, target, value)
     # A feature kind with no like/dislike weights yields -1: drop those, then duplicates
     # (the first of a resident's same selector wins).
     keep = value >= 0

@@ -56,7 +56,7 @@ def _cut(members: IntArray, keys: IntArray, shares: tuple[float, ...], max_size:
 
 def add_social(knobs: Knobs, people: PeopleTable, max_capacity: int,
                rng: np.random.Generator) -> None:
-    """Fill ``group``, ``wants`` and ``avoids`` (and align the stays of groups and cliques)."""
+    """Fill ``group``, ``leader``, ``wants`` and ``avoids``; align stays of groups and cliques."""
     n = people.n
     by_gender = knobs.gender_mixing == "forbid"
     keys = people.gender if by_gender else np.zeros(n, dtype=np.int64)
@@ -68,11 +68,13 @@ def add_social(knobs: Knobs, people: PeopleTable, max_capacity: int,
 
     group = np.full(n, -1, dtype=np.int64)
     clique = np.full(n, -1, dtype=np.int64)
+    leader = np.full(n, -1, dtype=np.int64)
     wants: list[list[int]] = [[] for _ in range(n)]
     for g, members in enumerate(groups):
         group[members] = g
     for c, members in enumerate(cliques):
         clique[members] = c
+        leader[members[1:]] = members[0]
         ids = members.tolist()
         for r in ids:
             wants[r] = [s for s in ids if s != r]
@@ -104,4 +106,4 @@ def add_social(knobs: Knobs, people: PeopleTable, max_capacity: int,
         s = int(avoid_target[r])
         if s != r and not together(r, s) and s not in wants[r] and r not in wants[s]:
             avoids[r].append(s)
-    people.group, people.wants, people.avoids = group, wants, avoids
+    people.group, people.wants, people.avoids, people.leader = group, wants, avoids, leader
