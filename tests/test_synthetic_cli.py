@@ -72,3 +72,22 @@ def test_stats_of_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 
     with pytest.raises(RoomallocError, match=r"nothing\.json"):
         run(["--stats-of", str(tmp_path / "nothing.json")])
+
+
+def test_witness_file_passes_check(tmp_path: Path) -> None:
+    from roomalloc import check
+    from roomalloc.io import load_result
+
+    problem_path, witness_path = tmp_path / "p.json", tmp_path / "w.json"
+    assert run(["--residents", "200", "--preset", "ward", "-o", str(problem_path),
+                "--witness", str(witness_path)]) == 0
+    problem = Problem.model_validate_json(problem_path.read_bytes())
+    result = load_result(witness_path)
+    assert result.status == "feasible"
+    assert check(problem, result).ok
+
+
+def test_witness_refuses_blind_cohorts(capsys: pytest.CaptureFixture[str],
+                                       tmp_path: Path) -> None:
+    assert run(["--set", "ensure_feasible=false", "--witness", str(tmp_path / "w.json")]) == 2
+    assert "--witness needs ensure_feasible" in capsys.readouterr().err

@@ -6,6 +6,7 @@ Examples (shell)::
     roomalloc generate --residents 500 --set supply_ratio=0.8 --set period_days=30 -o p.json
     roomalloc generate --list-knobs --preset hostel
     roomalloc generate --stats-of problem.json
+    roomalloc generate --residents 200 -o p.json --witness w.json   # then: roomalloc check
 
 Example
 -------
@@ -44,7 +45,7 @@ def _knob_table(preset: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Carry out ``roomalloc generate``; returns the exit status."""
-    from roomalloc.synthetic import cohort, parse_knob, stats
+    from roomalloc.synthetic import cohort_and_witness, parse_knob, stats
 
     if args.list_knobs:
         print(_knob_table(args.preset))
@@ -60,11 +61,15 @@ def run(args: argparse.Namespace) -> int:
         for item in args.set or ():
             name, value = parse_knob(item)
             overrides[name] = value
-        problem = cohort(residents=args.residents, seed=args.seed, preset=args.preset,
-                         **overrides)
+        if args.witness is not None and overrides.get("ensure_feasible") is False:
+            raise ValueError("--witness needs ensure_feasible (the witness is what ensures it)")
+        problem, witness = cohort_and_witness(residents=args.residents, seed=args.seed,
+                                              preset=args.preset, **overrides)
     except (ValueError, TypeError) as err:
         print(f"roomalloc generate: {err}", file=sys.stderr)
         return 2
+    if args.witness is not None:
+        _save_witness(problem, witness, args.witness)
     if args.output is not None:
         from roomalloc.io import atomic_write_text
 
@@ -74,6 +79,17 @@ def run(args: argparse.Namespace) -> int:
     if args.stats:
         print(_stats_text(stats(problem), args.json))
     return 0
+
+
+def _save_witness(problem: Any, witness: dict[str, str | None], path: str) -> None:
+    from roomalloc.evaluation import evaluate
+    from roomalloc.io import save_result
+    from roomalloc.model import Result
+
+    ev = evaluate(problem, witness)
+    named = {t.term for t in problem.objective}
+    save_result(Result(status="feasible", assignments=witness, objective=ev.objective,
+                       terms={k: v for k, v in ev.terms.items() if k in named}), path)
 
 
 def _stats_text(s: Any, as_json: bool) -> str:
@@ -101,6 +117,9 @@ def register(subparsers: Any) -> None:
                    help="write the problem here (default: standard output, unless --stats)")
     p.add_argument("--indent", type=int, default=None, metavar="N",
                    help="indent the JSON by N spaces (default: compact)")
+    p.add_argument("--witness", metavar="RESULT.json",
+                   help="also write the allocation that proves the cohort feasible (houses "
+                   "exactly the locked, required, grouped and incumbent residents)")
     p.add_argument("--stats", action="store_true",
                    help="print the cohort's statistics (demand vs beds, needs, preferences, "
                    "room-mate ties)")
