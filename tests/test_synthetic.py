@@ -267,3 +267,41 @@ def test_friends_like_the_same_building(thousand: dict[str, Problem]) -> None:
                     pairs += 1
                     same += bool(mine & theirs)
     assert pairs > 20 and same / pairs > 0.8
+
+
+def test_stats_of_a_hand_made_problem() -> None:
+    import datetime as dt
+
+    from roomalloc import Interval, Preference, Resident, Room, Roommates
+
+    def stay(a: int, b: int) -> Interval:
+        return Interval(start=dt.date(2026, 1, a), end=dt.date(2026, 1, b))
+
+    p = Problem(
+        rooms=(Room(id="A", capacity=2, features=("quiet",), gender="female"),
+               Room(id="B", capacity=1, unavailable=(stay(1, 2),))),
+        residents=(
+            Resident(id="a", stay=stay(1, 4), roommates=Roommates(want=("b",), avoid=("c",)),
+                     preferences=(Preference(building="X", weight=2),
+                                  Preference(feature="quiet", weight=-1))),
+            Resident(id="b", stay=stay(3, 6), roommates=Roommates(want=("a", "ghost"))),
+            Resident(id="c", stay=stay(4, 6), roommates=Roommates(avoid=("a",)),
+                     required=True, group="g"),
+            Resident(id="d", needs=("quiet",), private=True, budget=10.0, group="g",
+                     current_room="B", locked=True),
+        ),
+    )
+    s = stats(p)
+    assert (s.beds, s.rooms, s.buildings) == (3, 2, 1)
+    assert s.peak_demand == 3  # d always, and on night 3 both a and b; c arrives when a leaves
+    assert s.mean_demand == pytest.approx(1 + (3 + 3 + 2) / 5)
+    assert s.stay_share == 0.75 and s.mean_stay_nights == pytest.approx(8 / 3)
+    assert (s.want_pairs, s.mutual_pairs, s.avoid_pairs) == (2, 1, 1)
+    assert (s.groups, s.group_share, s.locked, s.incumbent_share) == (1, 0.5, 1, 0.25)
+    assert (s.needs_share, s.private_share, s.budget_share, s.required_share) == (
+        0.25, 0.25, 0.25, 0.25)
+    assert s.preference_kinds == {"room": 0, "building": 1, "feature": 1, "floor": 0}
+    assert s.dislike_share == 0.5 and s.preferences_per_resident == 0.5
+    assert s.room_features == {"quiet": 0.5} and s.designated_rooms == 0.5
+    assert s.closed_rooms == 1 and s.genders == {"(none)": 1.0}
+    assert "peak 3 residents" in s.format()
