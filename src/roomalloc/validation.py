@@ -350,14 +350,24 @@ class _Walker:
         known: Mapping[str, _Check],
         required: Sequence[str],
         what: str,
+        plain: Mapping[str, frozenset[type]] | None = None,
     ) -> None:
-        """Check each field with its checker; report repeated, unknown and missing fields."""
+        """Check each field with its checker; report repeated, unknown and missing fields.
+
+        ``plain`` names, per field, value types that are good without further checks (such as
+        ``null`` for an optional field): these skip the checker call, which matters when a
+        problem has a million fields.
+        """
         if self.duplicates and id(obj) in self.duplicates:
             for key in self.duplicates[id(obj)][1]:
                 self.report(_join(path, key), "given more than once in the same object")
+        plain = plain or {}
         for key, value in obj.items():
             check = known.get(key)
-            if check is not None:  # known names are plain, so the path needs no quoting
+            if check is not None:
+                if type(value) in plain.get(key, _NO_TYPES):
+                    continue
+                # Known names are plain, so the path needs no quoting.
                 check(self, value, f"{path}.{key}" if path else key)
             elif not isinstance(key, str):
                 self.report(path, f"field names must be text, got {_describe(key)}")
@@ -656,7 +666,7 @@ def _room(w: _Walker, value: Any, path: str) -> None:
     obj = w.mapping(value, path, "a room")
     if obj is None:
         return
-    w.fields(obj, path, _ROOM_FIELDS, ("id", "capacity"), "room")
+    w.fields(obj, path, _ROOM_FIELDS, ("id", "capacity"), "room", _ROOM_PLAIN)
     first = w.first_room.get(w.index)
     if first is not None:
         w.report(_join(path, "id"), f"duplicate room id {obj['id']!r} (first at rooms[{first}])")
@@ -693,7 +703,7 @@ def _resident(w: _Walker, value: Any, path: str) -> None:
         return
     rid = obj.get("id")
     w.resident_id = rid if isinstance(rid, str) else None
-    w.fields(obj, path, _RESIDENT_FIELDS, ("id",), "resident")
+    w.fields(obj, path, _RESIDENT_FIELDS, ("id",), "resident", _RESIDENT_PLAIN)
     first = w.first_resident.get(w.index)
     if first is not None:
         w.report(_join(path, "id"), f"duplicate resident id {rid!r} (first at residents[{first}])")
@@ -736,7 +746,7 @@ def _preference(w: _Walker, value: Any, path: str) -> None:
     obj = w.mapping(value, path, "a preference")
     if obj is None:
         return
-    w.fields(obj, path, _PREFERENCE_FIELDS, ("weight",), "preference")
+    w.fields(obj, path, _PREFERENCE_FIELDS, ("weight",), "preference", _PREFERENCE_PLAIN)
     chosen = [name for name in _SELECTORS if obj.get(name) is not None]
     if not chosen:
         w.report(path, "needs exactly one selector (room, building, feature or floor); it has none")
@@ -828,6 +838,12 @@ def _status(w: _Walker, value: Any, path: str) -> None:
         w.report(path, f"must be one of {', '.join(map(repr, _STATUSES))}; got {shown}")
 
 
+_NO_TYPES: frozenset[type] = frozenset()
+_NULL: frozenset[type] = frozenset({type(None)})
+_TEXT_OR_NULL: frozenset[type] = frozenset({str, type(None)})
+_BOOL: frozenset[type] = frozenset({bool})
+_INT: frozenset[type] = frozenset({int})
+
 _INTERVAL_FIELDS: dict[str, _Check] = {"start": _date, "end": _date}
 
 _ROOM_FIELDS: dict[str, _Check] = {
@@ -842,12 +858,26 @@ _ROOM_FIELDS: dict[str, _Check] = {
     "attributes": _attributes,
 }
 
+_ROOM_PLAIN: dict[str, frozenset[type]] = {
+    "building": frozenset({str}),
+    "floor": _INT,
+    "gender": _TEXT_OR_NULL,
+}
+
 _PREFERENCE_FIELDS: dict[str, _Check] = {
     "room": _room_ref_or_null,
     "building": _text_or_null,
     "feature": _text_or_null,
     "floor": _floor_range,
     "weight": _number,
+}
+
+_PREFERENCE_PLAIN: dict[str, frozenset[type]] = {
+    "room": _NULL,
+    "building": _TEXT_OR_NULL,
+    "feature": _TEXT_OR_NULL,
+    "floor": _NULL,
+    "weight": _INT,
 }
 
 _ROOMMATES_FIELDS: dict[str, _Check] = {
@@ -873,6 +903,18 @@ _RESIDENT_FIELDS: dict[str, _Check] = {
     "current_room": _room_ref_or_null,
     "locked": _bool,
     "attributes": _attributes,
+}
+
+_RESIDENT_PLAIN: dict[str, frozenset[type]] = {
+    "name": _TEXT_OR_NULL,
+    "gender": _TEXT_OR_NULL,
+    "stay": _NULL,
+    "required": _BOOL,
+    "private": _BOOL,
+    "budget": _NULL,
+    "group": _NULL,
+    "current_room": _NULL,
+    "locked": _BOOL,
 }
 
 _RULES_FIELDS: dict[str, _Check] = {"gender_mixing": _gender_mixing}
