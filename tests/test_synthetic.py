@@ -17,7 +17,7 @@ PINNED = {
     "campus": "14c23be286ceec98",
     "staff_housing": "52a9ca8228b08c60",
     "hostel": "f32f2155b718fa42",
-    "ward": "f4ebc3ba695ce70e",
+    "ward": "452e7e6a7dff9832",
     "reallocation": "04dc7e09ce367887",
 }
 

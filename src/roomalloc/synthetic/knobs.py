@@ -140,6 +140,10 @@ class Knobs:
     priority_attribute: str = "year"
     #: Share of residents who must be housed (hard): guaranteed places.
     required_share: float = 0.05
+    #: When True, a resident's chance of being required grows with their priority (in
+    #: proportion, capped at 1): urgent patients must be admitted. The mean stays near
+    #: ``required_share`` unless the cap bites.
+    required_by_priority: bool = False
 
     # --- incumbents ---------------------------------------------------------------------
     #: Share of residents who live somewhere already (``current_room``; the ``moves`` term).

@@ -125,6 +125,7 @@ WARD = Knobs(
     priority_shares=(0.5, 0.35, 0.15),
     priority_attribute="urgency",
     required_share=0.60,
+    required_by_priority=True,
     preferences_mean=1.0,
     preference_kinds=(0.2, 0.6, 0.2, 0.0),
     dislike_share=0.05,

@@ -190,7 +190,12 @@ def assign_hard_flags(knobs: Knobs, people: PeopleTable, rooms: RoomTable,
     """
     n = people.n
     in_group = people.group >= 0
-    required = rng.random(n) < knobs.required_share
+    chance = np.full(n, knobs.required_share)
+    if knobs.required_by_priority:
+        levels = np.asarray(knobs.priority_levels, dtype=np.float64)[people.priority_level]
+        mean = float(np.cumsum(levels)[-1]) / n if n else 1.0  # cumsum: same bits everywhere
+        chance = np.minimum(1.0, knobs.required_share * levels / mean)
+    required = rng.random(n) < chance
     incumbent = (rng.random(n) < knobs.incumbent_share) & ~in_group
     locked = incumbent & (rng.random(n) < knobs.locked_share)
     order = rng.permutation(n).astype(np.int64)
