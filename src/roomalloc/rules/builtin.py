@@ -103,10 +103,18 @@ class GenderMixing(_BuiltinRule):
                 for g, members in by_gender.items():
                     flag = ctx.model.new_bool_var(f"gender[{room.id}|{n}|{g}]")
                     flags.append(flag)
+                    if guard is None:
+                        # Unguarded, capacity holds too, so "at most `beds` of g, and only if
+                        # the segment is g's" is exact; it shares the beds among genders in the
+                        # LP relaxation, a far better bound than one implication per placement.
+                        beds = min(room.capacity, len(members))
+                        ctx.model.add(
+                            cp_model.LinearExpr.sum([occupants[r] for r in members])
+                            <= beds * flag
+                        )
+                        continue
                     for r in members:
-                        clause = ctx.model.add_implication(occupants[r], flag)
-                        if guard is not None:
-                            clause.only_enforce_if(guard)
+                        ctx.model.add_implication(occupants[r], flag).only_enforce_if(guard)
                 ctx.model.add_at_most_one(flags)
 
 
@@ -123,22 +131,58 @@ class Needs(_BuiltinRule):
 
 
 class Private(_BuiltinRule):
-    """A private resident shares the room with nobody whose stay overlaps theirs."""
+    """A private resident shares the room with nobody whose stay overlaps theirs.
+
+    Unguarded, one constraint per room and binding segment holding a private candidate:
+    ``sum(x) + (capacity - 1) * q <= capacity``, where ``q`` ("a private resident is here")
+    is implied by each private candidate's placement. Any overlapping pair is present together
+    in some binding segment, so this forbids exactly what the rule forbids. Guarded, one
+    constraint per private resident and candidate room, so each resident has its own guard.
+    """
 
     name = "private"
 
     def add_to_model(self, ctx: BuildContext) -> None:
-        for resident in ctx.problem.residents:
-            if not resident.private:
+        private = [r.id for r in ctx.problem.residents if r.private]
+        if not private:
+            return
+        if ctx.guarded:
+            self._per_resident(ctx, private)
+        else:
+            self._per_room(ctx, set(private))
+
+    @staticmethod
+    def _per_room(ctx: BuildContext, private: set[str]) -> None:
+        for room in ctx.problem.rooms:
+            occupants = ctx.occupants[room.id]
+            here = [r for r in occupants if r in private]
+            if not here or len(occupants) < 2:
                 continue
-            req = Requirement(
-                "private", (resident.id,), f"{resident.id} must have a room to themselves"
-            )
-            for room_id, x in ctx.placements[resident.id].items():
+            for n, seg in enumerate(ctx.segments(room.id, binding=True)):
+                inside = [r for r in seg.residents if r in private]
+                if not inside or len(seg.residents) < 2:
+                    continue
+                q = ctx.model.new_bool_var(f"private_here[{room.id}|{n}]")
+                for r in inside:
+                    ctx.model.add_implication(occupants[r], q)
+                ctx.model.add(
+                    cp_model.LinearExpr.sum([occupants[r] for r in seg.residents])
+                    + (room.capacity - 1) * q
+                    <= room.capacity
+                )
+
+    @staticmethod
+    def _per_resident(ctx: BuildContext, private: list[str]) -> None:
+        c = ctx.candidates
+        for rid in private:
+            req = Requirement("private", (rid,), f"{rid} must have a room to themselves")
+            i = c.resident_index[rid]
+            overlapping = (c.starts < c.ends[i]) & (c.starts[i] < c.ends)
+            for room_id, x in ctx.placements[rid].items():
                 others = [
                     var
                     for s, var in ctx.occupants[room_id].items()
-                    if s != resident.id and ctx.overlaps(resident.id, s)
+                    if s != rid and overlapping[c.resident_index[s]]
                 ]
                 if others:
                     ct = ctx.model.add(cp_model.LinearExpr.sum(others) == 0).only_enforce_if(x)

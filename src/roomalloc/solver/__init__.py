@@ -9,7 +9,7 @@ from roomalloc.solver.builder import BuiltModel, build_model
 from roomalloc.solver.context import BuildContext, RoomSegment
 from roomalloc.solver.linear import Linear
 from roomalloc.solver.requirements import Requirement
-from roomalloc.solver.solve import Progress, solve
+from roomalloc.solver.search import Progress, solve
 
 __all__ = [
     "BuildContext",

@@ -169,6 +169,8 @@ class Scaled:
 
 
 def _domain_extent(model: cp_model.CpModel, var: cp_model.IntVar) -> int:
+    if var.is_boolean:
+        return 1
     domain = model.proto.variables[var.index].domain
     return max(abs(int(domain[0])), abs(int(domain[-1])))
 

@@ -68,15 +68,29 @@ class RoommatesTerm(Term):
 
     def add_to_model(self, ctx: Any) -> Any:
         # One "both in room k" literal per wanted pair and shared candidate room, defined
-        # exactly (x_r and x_s) so the expression equals the value in every solution.
-        known = {r.id for r in ctx.problem.residents}
+        # exactly (x_a and x_b) so the expression equals the value in every solution. Pairs that
+        # can never share a room (avoid, private, different genders under "forbid") get none.
+        residents = {r.id: r for r in ctx.problem.residents}
+        forbid = ctx.problem.rules.gender_mixing == "forbid"
         weight: dict[tuple[str, str], int] = {}
         for r in ctx.problem.residents:
             for s in set(r.roommates.want):
-                if s in known and s != r.id and ctx.overlaps(r.id, s):
-                    key = (min(r.id, s), max(r.id, s))
-                    weight[key] = weight.get(key, 0) + 1
+                other = residents.get(s)
+                if other is None or s == r.id or not ctx.overlaps(r.id, s):
+                    continue
+                if (
+                    r.private
+                    or other.private
+                    or s in r.roommates.avoid
+                    or r.id in other.roommates.avoid
+                    or (forbid and r.gender != other.gender)
+                ):
+                    continue
+                key = (min(r.id, s), max(r.id, s))
+                weight[key] = weight.get(key, 0) + 1
         pairs = []
+        partners: dict[tuple[str, str], list[Any]] = {}
+        partner_ids: dict[tuple[str, str], list[str]] = {}
         for (a, b), w in weight.items():
             rooms_b = ctx.placements[b]
             for k, xa in ctx.placements[a].items():
@@ -88,6 +102,24 @@ class RoommatesTerm(Term):
                 ctx.model.add_implication(both, xb)
                 ctx.model.add_bool_or([~xa, ~xb, both])
                 pairs.append((both, float(w)))
+                partners.setdefault((a, k), []).append(both)
+                partners.setdefault((b, k), []).append(both)
+                partner_ids.setdefault((a, k), []).append(b)
+                partner_ids.setdefault((b, k), []).append(a)
+        # Cut: in room k a resident is together with at most capacity - 1 others, valid when
+        # the resident and all partners share a night (intervals pairwise overlapping do).
+        c = ctx.candidates
+        for (r, k), lits in partners.items():
+            beds = ctx.room(k).capacity
+            if len(lits) > beds - 1:
+                group = [c.resident_index[r]] + [
+                    c.resident_index[m] for m in partner_ids[(r, k)]
+                ]
+                if c.starts[group].max() >= c.ends[group].min():
+                    continue
+                ctx.model.add(
+                    cp_model.LinearExpr.sum(lits) <= (beds - 1) * ctx.placements[r][k]
+                )
         return ctx.linear(pairs)
 
 

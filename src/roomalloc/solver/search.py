@@ -65,22 +65,30 @@ class _Watcher(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
 
 
 def _run_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: Any) -> int:
-    """Solve in a worker thread so that Ctrl-C in the main thread can stop the search."""
+    """Solve in a worker thread so that Ctrl-C in the main thread can stop the search.
+
+    The main thread waits on an Event, not on ``Thread.join``: a join interrupted by
+    KeyboardInterrupt can leave the thread looking finished while it still runs (Python < 3.13).
+    """
     outcome: dict[str, Any] = {}
+    done = threading.Event()
 
     def run() -> None:
         try:
             outcome["status"] = solver.solve(model, watcher)
         except BaseException as err:  # re-raised in the caller's thread
             outcome["error"] = err
+        finally:
+            done.set()
 
     worker = threading.Thread(target=run, name="roomalloc-cp-sat", daemon=True)
     worker.start()
-    while worker.is_alive():
+    while not done.is_set():
         try:
-            worker.join(0.05)
+            done.wait(0.05)
         except KeyboardInterrupt:
             solver.stop_search()
+    worker.join()
     if "error" in outcome:
         raise outcome["error"]
     status: int = outcome["status"]
@@ -130,6 +138,9 @@ def solve(
     params.num_workers = int(workers)
     params.random_seed = int(seed)
     params.catch_sigint_signal = False  # our own handler stops the search and keeps the best
+    # The full LP relaxation (with cuts) is what proves allocations optimal: without it even a
+    # 40-resident campus is not proven in 20 s; with it, in under a second.
+    params.linearization_level = 2
     for name, value in (parameters or {}).items():
         setattr(params, name, value)
     watcher = _Watcher(built, progress)
