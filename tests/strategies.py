@@ -16,8 +16,10 @@ Knobs on :func:`problems` switch each feature on or off, so a test can aim at on
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
+from hypothesis import Phase, find, settings
 from hypothesis import strategies as st
 
 from roomalloc import Problem, Resident, Room
@@ -31,6 +33,7 @@ from roomalloc.model import (
 )
 
 Assignments = dict[str, str | None]
+T = TypeVar("T")
 
 #: First night of the date window; every stay and closure lies in [WINDOW_START, +WINDOW_NIGHTS).
 WINDOW_START = dt.date(2026, 9, 1)
@@ -51,11 +54,29 @@ _BUDGETS = st.sampled_from((0.0, 50.0, 100.0, 150.0, 200.0))
 _TERM_WEIGHTS = st.sampled_from((0.0, 0.5, 1.0, 2.0, 3.0, 10.0))
 
 
+def first(
+    strategy: st.SearchStrategy[T],
+    condition: Callable[[T], bool] = lambda _: True,
+    max_examples: int = 2000,
+) -> T:
+    """The first drawn example satisfying ``condition``: derandomized and NOT shrunk.
+
+    ``hypothesis.find`` shrinks its answer, which costs seconds on a whole problem; tests that
+    only need *some* example with a property use this instead.
+
+    >>> first(intervals(), lambda i: i.start.day == 5).start
+    datetime.date(2026, 9, 5)
+    """
+    quick = settings(
+        max_examples=max_examples, derandomize=True, database=None, phases=[Phase.generate]
+    )
+    return find(strategy, condition, settings=quick)
+
+
 def intervals() -> st.SearchStrategy[Interval]:
     """Half-open intervals of 1..10 nights inside the 10-night window of September 2026.
 
-    >>> from hypothesis import find
-    >>> find(intervals(), lambda i: i.end - i.start >= dt.timedelta(days=3)).start.month
+    >>> first(intervals(), lambda i: i.end - i.start >= dt.timedelta(days=3)).start.month
     9
     """
 
@@ -69,15 +90,19 @@ def intervals() -> st.SearchStrategy[Interval]:
     return build()
 
 
+@st.composite
+def _custom_objective(draw: st.DrawFn) -> tuple[TermSpec, ...]:
+    names = draw(st.lists(st.sampled_from(BUILTIN_TERMS), min_size=1, max_size=7, unique=True))
+    return tuple(TermSpec(term=n, weight=draw(_TERM_WEIGHTS)) for n in names)
+
+
 def objectives() -> st.SearchStrategy[tuple[TermSpec, ...]]:
-    """Objectives: the default one, or 1..7 distinct built-in terms with small weights >= 0."""
-    chosen = st.lists(st.sampled_from(BUILTIN_TERMS), min_size=1, max_size=7, unique=True)
-    custom = chosen.flatmap(
-        lambda names: st.tuples(
-            *(_TERM_WEIGHTS.map(lambda w, n=n: TermSpec(term=n, weight=w)) for n in names)
-        )
-    )
-    return st.one_of(st.just(DEFAULT_OBJECTIVE), custom)
+    """Objectives: the default one, or 1..7 distinct built-in terms with small weights >= 0.
+
+    >>> {t.term for t in first(objectives(), lambda o: len(o) == 7)} == set(BUILTIN_TERMS)
+    True
+    """
+    return st.one_of(st.just(DEFAULT_OBJECTIVE), _custom_objective())
 
 
 def _subset(draw: st.DrawFn, items: Sequence[str], max_size: int) -> tuple[str, ...]:
@@ -241,9 +266,8 @@ def problems(
     (number of residents is reduced to fit) for brute-force tests.
     Room ids look like ``A-0``, ``B-1``; resident ids ``r0``, ``r1``; groups ``g0``, ``g1``.
 
-    >>> from hypothesis import find
-    >>> p = find(problems(stays=False), lambda p: len(p.residents) >= 3)
-    >>> [r.stay for r in p.residents]
+    >>> p = first(problems(stays=False), lambda p: len(p.residents) >= 3)
+    >>> [r.stay for r in p.residents][:3]
     [None, None, None]
     """
     if not 0 <= min_rooms <= max_rooms or not 0 <= min_residents <= max_residents:
@@ -282,8 +306,7 @@ def tiny_problems(
     ``(rooms + 1) ** residents <= max_allocations`` (lower it for faster brute force).
     ``knobs`` are passed on to :func:`problems`.
 
-    >>> from hypothesis import find
-    >>> p = find(tiny_problems(max_allocations=100), lambda p: True)
+    >>> p = first(tiny_problems(max_allocations=100))
     >>> (len(p.rooms) + 1) ** len(p.residents) <= 100
     True
     """
@@ -297,10 +320,9 @@ def allocations(problem: Problem) -> st.SearchStrategy[Assignments]:
 
     Not necessarily valid: meant for verifier and evaluation tests.
 
-    >>> from hypothesis import find
     >>> from roomalloc import Problem, Resident, Room
     >>> p = Problem(rooms=[Room(id="A", capacity=1)], residents=[Resident(id="r1")])
-    >>> find(allocations(p), lambda a: a["r1"] == "A")
+    >>> first(allocations(p), lambda a: a["r1"] == "A")
     {'r1': 'A'}
     """
     choices: list[str | None] = [None, *(r.id for r in problem.rooms)]
@@ -312,8 +334,7 @@ def problem_with_allocation(
 ) -> st.SearchStrategy[tuple[Problem, Assignments]]:
     """A problem (from ``problems_strategy``, default :func:`problems`) and any allocation of it.
 
-    >>> from hypothesis import find
-    >>> p, a = find(problem_with_allocation(), lambda pa: True)
+    >>> p, a = first(problem_with_allocation())
     >>> set(a) == {r.id for r in p.residents}
     True
     """
