@@ -18,7 +18,7 @@ Example
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -189,10 +189,12 @@ def fairness_value(
     >>> fairness_value(p, {"a": "A", "b": None})
     1.0
     """
+    placed = _placed(problem, assignments)
     if best is None:
-        best = best_scores(problem)
+        # Only housed residents count, so only their best is needed.
+        best = best_scores(problem, only=(r.id for r, _ in placed))
     worst = 1.0
-    for r, k in _placed(problem, assignments):
+    for r, k in placed:
         b = best.get(r.id, 0.0)
         if b > 0:
             worst = min(worst, r.score(k) / b)
@@ -261,7 +263,7 @@ class _RoomArrays:
         return np.flatnonzero((self.floor >= p.floor[0]) & (self.floor <= p.floor[1]))
 
     def ranked(self, r: Resident) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-        """Rooms scoring > 0 for ``r`` that r's stay-independent rules allow, best first."""
+        """Rooms scoring > 0 for ``r`` that r's stay-independent rules allow, with scores."""
         dense = np.zeros(self.n)
         for p in r.preferences:
             dense[self.matched(p)] += p.weight
@@ -282,25 +284,33 @@ class _RoomArrays:
         if cand.size and r.excluded_rooms:
             banned = [self.index[x] for x in r.excluded_rooms if x in self.index]
             cand = cand[~np.isin(cand, banned)]
-        scores = dense[cand]
-        order = np.argsort(-scores, kind="stable")
-        return cand[order], scores[order]
+        return cand, dense[cand]
 
 
 def _first_open(
     arrays: _RoomArrays, ranked: tuple[NDArray[np.int64], NDArray[np.float64]], r: Resident
 ) -> float:
-    """The score of the best-ranked room not closed during ``r``'s stay (0 when none)."""
+    """The best score among the ranked rooms not closed during ``r``'s stay (0 when none).
+
+    Closures are rare, so the top score usually has an open room and no sorting is needed.
+    """
     rooms, scores = ranked
-    for j in range(len(rooms)):
-        closures = arrays.closures.get(int(rooms[j]))
-        if closures is None or not any(w.overlaps(r.stay) for w in closures):
-            return float(scores[j])
+    while rooms.size:
+        top = scores.max()
+        at_top = rooms[scores == top]
+        for k in at_top.tolist():
+            closures = arrays.closures.get(k)
+            if closures is None or not any(w.overlaps(r.stay) for w in closures):
+                return float(top)
+        keep = scores < top
+        rooms, scores = rooms[keep], scores[keep]
     return 0.0
 
 
-def best_scores(problem: Problem) -> dict[str, float]:
-    """``best(r)`` for every resident: the largest score over the rooms their own rules allow.
+def best_scores(problem: Problem, only: Iterable[str] | None = None) -> dict[str, float]:
+    """``best(r)`` for every resident (or those in ``only``): their best allowed score.
+
+    ``best(r)`` is the largest score over the rooms r's own rules allow.
 
     Residents whom no room allows, or whose best is <= 0, get ``0.0``: ``fairness`` ignores
     them either way. Only rooms scoring above 0 can matter, so the rooms are ranked once per
@@ -318,7 +328,10 @@ def best_scores(problem: Problem) -> dict[str, float]:
     arrays = _RoomArrays(problem)
     cache: dict[Any, tuple[NDArray[np.int64], NDArray[np.float64]]] = {}
     best: dict[str, float] = {}
+    wanted = None if only is None else set(only)
     for r in problem.residents:
+        if wanted is not None and r.id not in wanted:
+            continue
         if not any(p.weight > 0 for p in r.preferences):
             best[r.id] = 0.0
             continue
