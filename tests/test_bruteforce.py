@@ -9,11 +9,11 @@ from __future__ import annotations
 import itertools
 
 from hypothesis import given, settings
-from strategies import tiny_problems
 
 import roomalloc
 from roomalloc import Problem
 from roomalloc.solver import build_model
+from strategies import tiny_problems
 
 #: Keeps each enumeration to a few hundred allocations so the whole file runs in seconds.
 MAX_ALLOCATIONS = 1_300

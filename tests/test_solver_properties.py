@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from hypothesis import given, settings
-from strategies import problems
 
 import roomalloc
 from roomalloc import Problem
 from roomalloc.solver import build_model
+from strategies import problems
 
 
 def _solve(problem: Problem) -> roomalloc.Result:

@@ -174,11 +174,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"result written to {args.output}", file=out)
         return 1
     assert result.objective is not None
-    print(f"{housed} of {len(problem.residents)} residents housed; objective "
-          f"{result.objective:g}, bound {result.bound:g}, gap {_gap(result.objective, result.bound)}"
-          if result.bound is not None else
-          f"{housed} of {len(problem.residents)} residents housed; objective {result.objective:g}",
-          file=out)
+    summary = f"{housed} of {len(problem.residents)} residents housed"
+    summary += f"; objective {result.objective:g}"
+    if result.bound is not None:
+        summary += f", bound {result.bound:g}, gap {_gap(result.objective, result.bound)}"
+    print(summary, file=out)
     if not args.quiet:
         if len(problem.residents) <= LIST_LIMIT or args.list:
             print(file=out)

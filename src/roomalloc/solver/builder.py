@@ -64,7 +64,7 @@ class BuiltModel:
     def add_hint(self, assignments: dict[str, str | None]) -> None:
         """Use an allocation as CP-SAT's solution hint (unknown ids are ignored)."""
         model = self.model
-        model.clear_hints()
+        model.clear_hints()  # type: ignore[no-untyped-call]
         for r, rooms in self.context.placements.items():
             if r not in assignments:
                 continue

@@ -212,7 +212,8 @@ class BuildContext:
             return None
         lit = self.guards.get(requirement)
         if lit is None:
-            lit = self.model.new_bool_var(f"guard[{requirement.kind}:{'|'.join(requirement.subjects)}]")
+            subjects = "|".join(requirement.subjects)
+            lit = self.model.new_bool_var(f"guard[{requirement.kind}:{subjects}]")
             self.guards[requirement] = lit
         return lit
 

@@ -34,7 +34,7 @@ from roomalloc.solver.builder import BuiltModel, build_model
 #: ``progress(elapsed_seconds, objective, bound)``, called on each improving solution.
 Progress = Callable[[float, float, float | None], None]
 
-_STATUS: dict[int, Status] = {
+_STATUS: dict[Any, Status] = {
     cp_model.OPTIMAL: "optimal",
     cp_model.FEASIBLE: "feasible",
     cp_model.INFEASIBLE: "infeasible",
@@ -42,7 +42,7 @@ _STATUS: dict[int, Status] = {
 }
 
 
-class _Watcher(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+class _Watcher(cp_model.CpSolverSolutionCallback):
     """Reports each improving solution to the progress callback."""
 
     def __init__(self, built: BuiltModel, progress: Progress | None) -> None:

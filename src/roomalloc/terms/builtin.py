@@ -175,7 +175,7 @@ class Moves(Term):
     def add_to_model(self, ctx: Any) -> Any:
         # value = (residents with a current room) - (those placed in it)
         movers = [r for r in ctx.problem.residents if r.current_room is not None]
-        stays = [ctx.placement(r.id, r.current_room) for r in movers]  # type: ignore[arg-type]
+        stays = [ctx.placement(r.id, r.current_room) for r in movers]
         return ctx.linear(((x, -1.0) for x in stays if x is not None), float(len(movers)))
 
 
