@@ -75,7 +75,7 @@ def greedy_fill(problem: Problem, start: dict[str, str | None]) -> dict[str, str
             room = table.rooms[int(i)]
             if not placement.room_blocks(r, room):
                 assignments[r.id] = room.id
-                placement.by_room[room.id].append(r)
+                placement.place(r, room.id)
                 break
     return assignments
 

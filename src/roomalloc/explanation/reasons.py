@@ -120,6 +120,10 @@ def full_spells(
     return out
 
 
+# Stands in for "every night" when a room's full spells are computed once for everyone.
+_ALL_TIME = Resident.model_construct(id="")
+
+
 class Placement:
     """The current allocation seen room by room, to say what blocks putting someone elsewhere."""
 
@@ -137,6 +141,7 @@ class Placement:
                 self.by_room[room].append(r)
             if r.group is not None:
                 self.groups[r.group].append(r)
+        self._full: dict[str, list[tuple[dt.date, dt.date]]] = {}
         # Avoid is symmetric: either side's wish counts.
         self.avoids: dict[str, set[str]] = defaultdict(set)
         for r in problem.residents:
@@ -147,6 +152,24 @@ class Placement:
     def occupants(self, room_id: str, without: Sequence[str] = ()) -> list[Resident]:
         """Residents placed in the room now, except ``without``."""
         return [r for r in self.by_room.get(room_id, ()) if r.id not in without]
+
+    def place(self, resident: Resident, room_id: str) -> None:
+        """Put an unhoused ``resident`` in ``room_id`` (for callers that grow an allocation)."""
+        self.by_room[room_id].append(resident)
+        self._full.pop(room_id, None)
+
+    def full_times(self, room: Room) -> list[tuple[dt.date, dt.date]]:
+        """The spells on which the room's occupants fill every bed (computed once per room)."""
+        spells = self._full.get(room.id)
+        if spells is None:
+            occupants = self.by_room.get(room.id, [])
+            spells = (
+                [(a, b) for a, b, _ in full_spells(_ALL_TIME, room.capacity, occupants)]
+                if len(occupants) >= room.capacity
+                else []
+            )
+            self._full[room.id] = spells
+        return spells
 
     def personal_block(self, resident: Resident) -> bool:
         """Whether a lock or a group keeps ``resident`` from moving alone to any other room."""
@@ -173,8 +196,14 @@ class Placement:
         if not others:
             return set()
         kinds: set[str] = set()
-        if len(others) >= room.capacity and full_spells(resident, room.capacity, others):
-            kinds.add("full")
+        if len(others) >= room.capacity:
+            if without or any(o.id == resident.id for o in occupants):
+                full = bool(full_spells(resident, room.capacity, others))
+            else:
+                lo, hi = span(resident)
+                full = any(a < hi and lo < b for a, b in self.full_times(room))
+            if full:
+                kinds.add("full")
         if self.problem.rules.gender_mixing == "forbid" and any(
             o.gender != resident.gender for o in others
         ):
