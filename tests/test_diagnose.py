@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pytest
+from hypothesis import assume, given, settings
 
-from roomalloc import Problem, Resident, Room, Roommates
+from roomalloc import Problem, Resident, Room, Roommates, TermSpec
 from roomalloc.explain import diagnose
 from roomalloc.explanation.edit import with_changes
 from roomalloc.solver import Requirement, solve
+from strategies import problems
 
 
 def keep_only(problem: Problem, keep: Iterable[Requirement]) -> Problem:
@@ -182,3 +184,18 @@ def test_solve_attaches_the_diagnosis() -> None:
 def test_diagnosis_is_minimal_whatever_the_seed(seed: int) -> None:
     d = diagnose(accessible_case(), seed=seed)
     assert len(d.requirements) == 5 and d.minimal
+
+
+@settings(max_examples=25)
+@given(problems(max_rooms=3, max_residents=5, objective=[TermSpec(term="housed", weight=1)]))
+def test_random_infeasible_problems_get_a_verified_minimal_diagnosis(problem: Problem) -> None:
+    if status(problem) != "infeasible":
+        d = diagnose(problem)
+        assert d.feasible is True and d.requirements == ()
+        return
+    d = diagnose(problem)
+    assert d.feasible is False and d.minimal and d.verified
+    assert d.requirements
+    mixing = {r.subjects[0] for r in d.requirements if r.kind == "gender_mixing"}
+    assume(not mixing or mixing == {k.id for k in problem.rooms})
+    assert_verified_minimal(problem, d.requirements)
