@@ -50,7 +50,7 @@ _WEIGHTS = st.one_of(
 )
 _PRIORITIES = st.sampled_from((1.0, 2.0, 3.0, 1.5))
 _COSTS = st.sampled_from((0.0, 50.0, 100.0, 150.0, 200.0))
-_BUDGETS = st.sampled_from((0.0, 50.0, 100.0, 150.0, 200.0))
+_BUDGETS = st.sampled_from((50.0, 100.0, 150.0, 200.0, 250.0))
 _TERM_WEIGHTS = st.sampled_from((0.0, 0.5, 1.0, 2.0, 3.0, 10.0))
 
 
@@ -125,9 +125,9 @@ def _room(draw: st.DrawFn, index: int, gender: bool, unavailable: bool) -> Room:
         floor=draw(st.integers(min_value=FLOORS[0], max_value=FLOORS[1])),
         capacity=draw(st.integers(min_value=1, max_value=3)),
         features=tuple(sorted(_subset(draw, FEATURES, len(FEATURES)))),
-        gender=draw(st.sampled_from(GENDERS)) if _rare(draw, gender, 3) else None,
+        gender=draw(st.sampled_from(GENDERS)) if _rare(draw, gender, 4) else None,
         cost=draw(_COSTS),
-        unavailable=(draw(intervals()),) if _rare(draw, unavailable, 4) else (),
+        unavailable=(draw(intervals()),) if _rare(draw, unavailable, 5) else (),
     )
 
 
@@ -159,6 +159,18 @@ def _group_labels(draw: st.DrawFn, count: int) -> list[str | None]:
             labels[i] = f"g{g}"
         at += size
     return labels
+
+
+def _fits(resident: Resident, room: Room) -> bool:
+    """Whether the resident's own hard rules (gender, needs, budget, exclusions, closures) allow
+    ``room``."""
+    return (
+        room.gender in (None, resident.gender)
+        and set(resident.needs) <= set(room.features)
+        and (resident.budget is None or room.cost <= resident.budget)
+        and room.id not in resident.excluded_rooms
+        and not any(closed.overlaps(resident.stay) for closed in room.unavailable)
+    )
 
 
 @st.composite
@@ -196,34 +208,46 @@ def _problems(
     room_ids = [r.id for r in rooms]
     ids = [f"r{i}" for i in range(n_res)]
     group_of = _group_labels(draw, n_res) if groups else [None] * n_res
+    genders: list[str | None] = [draw(st.sampled_from(GENDERS)) if gender else None for _ in ids]
+    if gender:
+        # members of a group usually share the first member's gender (mixed groups stay possible)
+        leader: dict[str, str | None] = {}
+        for i, label in enumerate(group_of):
+            if label is not None and not _rare(draw, True, 4):
+                genders[i] = leader.setdefault(label, genders[i])
 
     residents = []
     for i, rid in enumerate(ids):
         others = ids[:i] + ids[i + 1 :]
         want = _subset(draw, others, 2) if roommates else ()
         avoid_ids = _subset(draw, [o for o in others if o not in want], 1) if avoid else ()
-        current = draw(st.sampled_from(room_ids)) if room_ids and _rare(draw, True, 3) else None
-        residents.append(
-            Resident(
-                id=rid,
-                gender=draw(st.sampled_from(GENDERS)) if gender else None,
-                stay=draw(intervals()) if stays and draw(st.integers(0, 3)) > 0 else None,
-                priority=draw(_PRIORITIES),
-                required=_rare(draw, required, 4),
-                needs=_subset(draw, FEATURES, 1) if _rare(draw, needs, 3) else (),
-                private=_rare(draw, private, 4),
-                budget=draw(_BUDGETS) if _rare(draw, budgets, 3) else None,
-                excluded_rooms=_subset(draw, room_ids, 1) if _rare(draw, excluded, 4) else (),
-                preferences=tuple(
-                    _preference(draw, rooms)
-                    for _ in range(draw(st.integers(0, 3)) if preferences else 0)
-                ),
-                roommates=Roommates(want=want, avoid=avoid_ids),
-                group=group_of[i],
-                current_room=current,
-                locked=current is not None and _rare(draw, locked, 3),
-            )
+        current = draw(st.sampled_from(rooms)) if rooms and _rare(draw, True, 3) else None
+        resident = Resident(
+            id=rid,
+            gender=genders[i],
+            stay=draw(intervals()) if stays and draw(st.integers(0, 3)) > 0 else None,
+            priority=draw(_PRIORITIES),
+            required=_rare(draw, required, 10),
+            needs=_subset(draw, FEATURES, 1) if _rare(draw, needs, 4) else (),
+            private=_rare(draw, private, 4),
+            budget=draw(_BUDGETS) if _rare(draw, budgets, 3) else None,
+            excluded_rooms=_subset(draw, room_ids, 1) if _rare(draw, excluded, 4) else (),
+            preferences=tuple(
+                _preference(draw, rooms)
+                for _ in range(draw(st.integers(0, 3)) if preferences else 0)
+            ),
+            roommates=Roommates(want=want, avoid=avoid_ids),
+            group=group_of[i],
+            current_room=current.id if current else None,
         )
+        # A locked resident usually fits the room they live in; now and then one does not.
+        if (
+            current
+            and _rare(draw, locked, 4)
+            and (_fits(resident, current) or _rare(draw, True, 4))
+        ):
+            resident = resident.model_copy(update={"locked": True})
+        residents.append(resident)
     return Problem(
         rules=Rules(gender_mixing=draw(st.sampled_from(("forbid", "allow")))),
         rooms=tuple(rooms),
