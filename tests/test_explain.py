@@ -15,6 +15,7 @@ from roomalloc import (
     Resident,
     Result,
     Room,
+    RoomallocError,
     Roommates,
     TermSpec,
     Violation,
@@ -356,3 +357,9 @@ def test_explain_only_some_residents() -> None:
     ex = explain(problem, assignments, residents=["r1"], with_stability=False)
     assert list(ex.residents) == ["r1"]
     assert ex.stability is None
+
+
+def test_a_result_without_an_allocation_is_refused() -> None:
+    problem, _ = own_rules_case()
+    with pytest.raises(RoomallocError, match="status unknown and no allocation"):
+        explain(problem, Result(status="unknown"))

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 import pytest
 
 from roomalloc import Preference, Problem, Resident, Result, Room
-from roomalloc.commands import explain as explain_command
+from roomalloc.cli import main
 from roomalloc.io import save_problem, save_result
-
-
-def main(argv: list[str]) -> int:
-    """The sub-command alone (roomalloc.cli.main wires every sub-command the same way)."""
-    parser = argparse.ArgumentParser(prog="roomalloc")
-    explain_command.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    status: int = args.func(args)
-    return status
 
 
 def write(tmp_path: Path, problem: Problem, result: Result) -> tuple[str, str]:
@@ -84,3 +74,12 @@ def test_infeasible_result_is_diagnosed(tmp_path: Path,
     out = capsys.readouterr().out
     assert "cannot be solved" in out
     assert "r1 and r2 must be housed; the rooms that allow them (A) have 1 bed in all" in out
+
+
+def test_malformed_problem_names_the_mistake(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"rooms": [{"id": "A", "capactiy": 1}], "residents": []}))
+    _, r = write(tmp_path, *small())
+    assert main(["explain", str(bad), r]) == 1
+    assert "capactiy" in capsys.readouterr().err
