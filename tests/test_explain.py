@@ -363,3 +363,15 @@ def test_a_result_without_an_allocation_is_refused() -> None:
     problem, _ = own_rules_case()
     with pytest.raises(RoomallocError, match="status unknown and no allocation"):
         explain(problem, Result(status="unknown"))
+
+
+def test_unhoused_group_member_is_told_about_the_group() -> None:
+    problem = Problem(
+        rooms=[Room(id="A", capacity=2), Room(id="B", capacity=1)],
+        residents=[Resident(id=f"g{i}", group="trio") for i in range(3)],
+    )
+    ex = explain(problem, {"g0": None, "g1": None, "g2": None}, with_stability=False)
+    (reason,) = ex.residents["g0"].unhoused
+    assert reason.kind == "group"
+    assert reason.text.startswith("g0 is in group 'trio' with g1 and g2 (none of them housed)")
+    assert reason.text.endswith("; the biggest room all 3 may use has 2 beds")

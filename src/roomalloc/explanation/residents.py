@@ -197,6 +197,20 @@ class ResidentExplainer:
             price = self.pricer(resident, room)
         return Alternative(room=room.id, score=score, reasons=tuple(reasons), price=price)
 
+    def _group_fit(self, resident: Resident) -> str:
+        """How big a room the resident's whole group may use, in words."""
+        members = self.placement.groups.get(resident.group or "", [])
+        common = np.ones(self.table.size, dtype=bool)
+        for m in members:
+            common &= self.table.allowed(self.table.own_rule_masks(m))
+        if not common.any():
+            return f"; no room passes the own rules of all {len(members)}"
+        biggest = int(self.table.capacity[common].max())
+        return (
+            f"; the biggest room all {len(members)} may use has {biggest} "
+            f"bed{'s' if biggest != 1 else ''}"
+        )
+
     def _unhoused(
         self,
         resident: Resident,
@@ -224,7 +238,12 @@ class ResidentExplainer:
                 for r in self.placement.reasons(resident, first)
                 if r.kind in ("locked", "group")
             ]
-            return tuple(Reason(r.kind, r.text, r.residents) for r in personal)
+            return tuple(
+                Reason(r.kind, r.text + self._group_fit(resident), r.residents)
+                if r.kind == "group"
+                else Reason(r.kind, r.text, r.residents)
+                for r in personal
+            )
         blocked: dict[str, int] = {}
         for i in allowed_order:
             room = self.table.rooms[int(i)]
