@@ -375,3 +375,24 @@ def test_unhoused_group_member_is_told_about_the_group() -> None:
     assert reason.kind == "group"
     assert reason.text.startswith("g0 is in group 'trio' with g1 and g2 (none of them housed)")
     assert reason.text.endswith("; the biggest room all 3 may use has 2 beds")
+
+
+def test_preferences_and_roommates_met_and_not() -> None:
+    problem = Problem(
+        rooms=[Room(id="A", capacity=2, building="N", features=("quiet",)),
+               Room(id="B", capacity=1)],
+        residents=[
+            Resident(id="me", roommates=Roommates(want=("pal", "far")),
+                     preferences=(Preference(building="N", weight=3),
+                                  Preference(feature="quiet", weight=-1),
+                                  Preference(feature="pets", weight=-2),
+                                  Preference(floor=(1, 2), weight=1))),
+            Resident(id="pal"),
+            Resident(id="far"),
+        ],
+    )
+    me = explain(problem, {"me": "A", "pal": "A", "far": "B"}, with_stability=False).residents["me"]
+    assert me.preferences_met == ("building 'N' (+3)", "not feature 'pets' (-2)")
+    assert me.preferences_unmet == ("not feature 'quiet' (-1)", "floors 1-2 (+1)")
+    assert (me.roommates_met, me.roommates_unmet) == (("pal",), ("far",))
+    assert me.score == 2.0

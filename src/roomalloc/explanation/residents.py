@@ -40,24 +40,26 @@ _RULE_WORDS = {
 
 
 def preference_words(pref: Preference) -> str:
-    """``building 'A' (+3)``.
+    """``building 'A' (+3)``; a dislike (negative weight) reads ``not feature 'x' (-2)``.
 
     >>> from roomalloc import Preference
     >>> preference_words(Preference(floor=(1, 2), weight=-1))
-    'floors 1-2 (-1)'
+    'not floors 1-2 (-1)'
     """
     sign = "+" if pref.weight >= 0 else "-"
     weight = f"({sign}{number(abs(pref.weight))})"
+    dislike = "not " if pref.weight < 0 else ""
     if pref.room is not None:
-        return f"room {pref.room!r} {weight}"
-    if pref.building is not None:
-        return f"building {pref.building!r} {weight}"
-    if pref.feature is not None:
-        return f"feature {pref.feature!r} {weight}"
-    assert pref.floor is not None
-    low, high = pref.floor
-    floors = f"floor {low}" if low == high else f"floors {low}-{high}"
-    return f"{floors} {weight}"
+        what = f"room {pref.room!r}"
+    elif pref.building is not None:
+        what = f"building {pref.building!r}"
+    elif pref.feature is not None:
+        what = f"feature {pref.feature!r}"
+    else:
+        assert pref.floor is not None
+        low, high = pref.floor
+        what = f"floor {low}" if low == high else f"floors {low}-{high}"
+    return f"{dislike}{what} {weight}"
 
 
 class ResidentExplainer:
