@@ -1,10 +1,11 @@
 """The price of one placement: re-solve with it forced, then compare objectives and rooms.
 
-The placement is forced through the problem itself, with hard rules the contract already has:
-the resident becomes ``required`` and every other room goes on their ``excluded_rooms``. That
-leaves ``current_room`` (and so the ``moves`` term) untouched. The re-solved allocation is then
-scored on the *original* problem with :func:`roomalloc.evaluate`, so the reported objective is
-the contract's, whatever the forcing did to ``fairness``'s ``best(r)``.
+The solver's model of the problem (:func:`roomalloc.solver.build_model`, the same model
+:func:`roomalloc.solve` uses) is built once; each placement is then forced by passing its
+placement literal to CP-SAT as an *assumption*, with the given allocation as the hint. Nothing
+in the problem changes (so ``current_room``, the ``moves`` term and fairness's ``best(r)`` are
+the contract's), and pricing several rooms costs one model build. The re-solved allocation is
+scored with :func:`roomalloc.evaluate`; the change is never read from the solver.
 
 Example
 -------
@@ -20,42 +21,164 @@ Example
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from roomalloc.evaluation import evaluate
 from roomalloc.model import Problem, Result
 from roomalloc.rules.base import Rule
 
-from .edit import with_changes
 from .objective import change_words
 from .types import Move, Price
 from .words import join_words, number
 
+if TYPE_CHECKING:
+    from roomalloc.solver import BuiltModel
+
 Assignments = Mapping[str, "str | None"]
 
 
-def forced(problem: Problem, resident_id: str, room_id: str) -> Problem:
-    """A copy of ``problem`` in which ``resident_id`` must be housed in ``room_id``.
+class Pricer:
+    """Prices placements of one allocation; the solver's model is built once, on first use."""
 
-    >>> from roomalloc import Problem, Room, Resident
-    >>> p = Problem(rooms=[Room(id="A", capacity=1), Room(id="B", capacity=1)],
-    ...             residents=[Resident(id="r1")])
-    >>> f = forced(p, "r1", "A").resident("r1")
-    >>> f.required, f.excluded_rooms
-    (True, ('B',))
-    """
-    problem.room(room_id)
-    residents = tuple(
-        r.model_copy(
-            update={
-                "required": True,
-                "excluded_rooms": tuple(k.id for k in problem.rooms if k.id != room_id),
-            }
+    def __init__(
+        self,
+        problem: Problem,
+        result_or_assignments: Result | Assignments,
+        *,
+        rules: Sequence[Rule] = (),
+        time_limit: float = 10.0,
+        workers: int = 1,
+        seed: int = 0,
+    ) -> None:
+        self.problem = problem
+        if isinstance(result_or_assignments, Result):
+            self.assignments = dict(result_or_assignments.assignments)
+            self.given_optimal = result_or_assignments.status == "optimal"
+        else:
+            self.assignments = dict(result_or_assignments)
+            self.given_optimal = False
+        self.rules = tuple(rules)
+        self.time_limit = time_limit
+        self.workers = workers
+        self.seed = seed
+        self.before = evaluate(problem, self.assignments)
+
+    @cached_property
+    def built(self) -> BuiltModel:
+        """The solver's model of the problem (with the objective)."""
+        from roomalloc.solver import build_model
+
+        return build_model(self.problem, rules=self.rules)
+
+    def _solve(self, resident: str, room: str) -> tuple[str, dict[str, str | None]]:
+        from ortools.sat.python import cp_model
+
+        x = self.built.context.placement(resident, room)
+        if x is None:
+            # The static rules (or a lock) already rule the placement out.
+            return "infeasible", {}
+        model = self.built.model
+        hint = dict(self.assignments)
+        hint[resident] = room
+        self.built.add_hint(hint)
+        model.clear_assumptions()
+        model.add_assumptions([x])
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = float(self.time_limit)
+        solver.parameters.num_workers = int(self.workers)
+        solver.parameters.random_seed = int(self.seed)
+        # As roomalloc.solve does: the LP relaxation with cuts is what proves optimality.
+        solver.parameters.linearization_level = 2
+        code = solver.solve(model)
+        model.clear_assumptions()
+        status = {
+            cp_model.OPTIMAL: "optimal",
+            cp_model.FEASIBLE: "feasible",
+            cp_model.INFEASIBLE: "infeasible",
+        }.get(code, "unknown")
+        if status in ("infeasible", "unknown"):
+            return status, {}
+        return status, self.built.assignments(solver.boolean_value)
+
+    def price(self, resident: str, room: str) -> Price:
+        """The what-if of placing ``resident`` in ``room``."""
+        self.problem.resident(resident)
+        self.problem.room(room)
+        status, after = self._solve(resident, room)
+        before = self.before
+        if status in ("infeasible", "unknown"):
+            why = (
+                "no allocation keeps every hard rule with that placement"
+                if status == "infeasible"
+                else f"no allocation with that placement was found in {number(self.time_limit)} s"
+            )
+            return Price(
+                resident=resident,
+                room=room,
+                status=status,
+                before=before.objective,
+                after=None,
+                change=None,
+                proven=status == "infeasible",
+                moves=(),
+                text=f"placing {resident} in {room}: {why}",
+            )
+        after_eval = evaluate(self.problem, after)
+        change = after_eval.objective - before.objective
+        term_changes = {
+            t: after_eval.contributions.get(t, 0.0) - before.contributions.get(t, 0.0)
+            for t in after_eval.contributions
+        }
+        moves = tuple(
+            Move(r.id, self.assignments.get(r.id), after.get(r.id))
+            for r in self.problem.residents
+            if r.id != resident and self.assignments.get(r.id) != after.get(r.id)
         )
-        if r.id == resident_id
-        else r
-        for r in problem.residents
+        proven = status == "optimal" and self.given_optimal
+        return Price(
+            resident=resident,
+            room=room,
+            status=status,
+            before=before.objective,
+            after=after_eval.objective,
+            change=change,
+            proven=proven,
+            moves=moves,
+            term_changes=term_changes,
+            text=_price_words(resident, room, before.objective, after_eval.objective,
+                              term_changes, moves, proven),
+        )
+
+
+def _price_words(
+    resident: str,
+    room: str,
+    before: float,
+    after: float,
+    term_changes: Mapping[str, float],
+    moves: Sequence[Move],
+    proven: bool,
+) -> str:
+    change = after - before
+    if change < -1e-9:
+        verdict = f"costs {number(-change)} of objective"
+    elif change > 1e-9:
+        verdict = f"gains {number(change)} of objective (the given allocation was not optimal)"
+    else:
+        verdict = "costs nothing (a tie)"
+    if not proven:
+        verdict += " (best found, not proven)"
+    movers = [
+        f"{m.resident} from {m.before or 'unhoused'} to {m.after or 'unhoused'}"
+        for m in moves[:10]
+    ]
+    more = f" and {len(moves) - 10} more" if len(moves) > 10 else ""
+    who_moves = f"; {join_words(movers)}{more} would move" if moves else "; nobody else would move"
+    return (
+        f"placing {resident} in {room} {verdict}: objective {number(before)} -> "
+        f"{number(after)} ({change_words(term_changes)}){who_moves}"
     )
-    return with_changes(problem, residents=residents)
 
 
 def price(
@@ -73,85 +196,9 @@ def price(
 
     ``change`` is the re-solved objective minus the given allocation's (negative: the
     placement costs that much). It is ``proven`` only when the re-solve is optimal and the given
-    allocation was optimal too; otherwise it is the best found within ``time_limit``.
+    allocation was optimal too; otherwise it is the best found within ``time_limit``. To price
+    several placements of one allocation, :class:`Pricer` builds the model only once.
     """
-    from roomalloc.solver import solve
-
-    if isinstance(result_or_assignments, Result):
-        assignments = dict(result_or_assignments.assignments)
-        given_optimal = result_or_assignments.status == "optimal"
-    else:
-        assignments = dict(result_or_assignments)
-        given_optimal = False
-    problem.resident(resident)
-    before_eval = evaluate(problem, assignments)
-    hint = dict(assignments)
-    hint[resident] = room
-    out = solve(
-        forced(problem, resident, room),
-        time_limit=time_limit,
-        workers=workers,
-        seed=seed,
-        hint=hint,
-        rules=rules,
-        diagnose=False,
-    )
-    if out.status in ("infeasible", "unknown"):
-        why = (
-            "no allocation keeps every hard rule with that placement"
-            if out.status == "infeasible"
-            else f"no allocation with that placement was found in {number(time_limit)} s"
-        )
-        return Price(
-            resident=resident,
-            room=room,
-            status=out.status,
-            before=before_eval.objective,
-            after=None,
-            change=None,
-            proven=out.status == "infeasible",
-            moves=(),
-            text=f"placing {resident} in {room}: {why}",
-        )
-    after_eval = evaluate(problem, out.assignments)
-    change = after_eval.objective - before_eval.objective
-    term_changes = {
-        t: after_eval.contributions.get(t, 0.0) - before_eval.contributions.get(t, 0.0)
-        for t in after_eval.contributions
-    }
-    moves = tuple(
-        Move(r.id, assignments.get(r.id), out.assignments.get(r.id))
-        for r in problem.residents
-        if r.id != resident and assignments.get(r.id) != out.assignments.get(r.id)
-    )
-    proven = out.status == "optimal" and given_optimal
-    if change < -1e-9:
-        verdict = f"costs {number(-change)} of objective"
-    elif change > 1e-9:
-        verdict = f"gains {number(change)} of objective (the given allocation was not optimal)"
-    else:
-        verdict = "costs nothing (a tie)"
-    if not proven:
-        verdict += " (best found, not proven)"
-    movers = [f"{m.resident} from {m.before or 'unhoused'} to {m.after or 'unhoused'}"
-              for m in moves[:10]]
-    more = f" and {len(moves) - 10} more" if len(moves) > 10 else ""
-    who_moves = (
-        f"; {join_words(movers)}{more} would move" if moves else "; nobody else would move"
-    )
-    text = (
-        f"placing {resident} in {room} {verdict}: objective {number(before_eval.objective)} -> "
-        f"{number(after_eval.objective)} ({change_words(term_changes)}){who_moves}"
-    )
-    return Price(
-        resident=resident,
-        room=room,
-        status=out.status,
-        before=before_eval.objective,
-        after=after_eval.objective,
-        change=change,
-        proven=proven,
-        moves=moves,
-        term_changes=term_changes,
-        text=text,
-    )
+    pricer = Pricer(problem, result_or_assignments, rules=rules, time_limit=time_limit,
+                    workers=workers, seed=seed)
+    return pricer.price(resident, room)

@@ -21,7 +21,7 @@ from roomalloc.model import Problem, Resident, Result, Room
 from roomalloc.rules.base import Rule
 
 from .breakdown import breakdown
-from .price import price as price_placement
+from .price import Pricer
 from .residents import ResidentExplainer
 from .stability import stability
 from .text import breakdown_text, resident_text, stability_text
@@ -89,17 +89,10 @@ def explain(
     assignments = dict(result.assignments)
     pricer = None
     if price_alternatives:
+        shared = Pricer(problem, result, rules=rules, time_limit=time_limit, workers=workers)
 
         def pricer(resident: Resident, room: Room) -> Price:
-            return price_placement(
-                problem,
-                result,
-                resident.id,
-                room.id,
-                rules=rules,
-                time_limit=time_limit,
-                workers=workers,
-            )
+            return shared.price(resident.id, room.id)
 
     explainer = ResidentExplainer(
         problem, assignments, rules=rules, alternatives=alternatives, pricer=pricer
