@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from hypothesis import Phase, find, settings
 from hypothesis import strategies as st
@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from roomalloc import Problem, Resident, Room
 from roomalloc.model import (
     DEFAULT_OBJECTIVE,
+    AttributeValue,
     Interval,
     Preference,
     Roommates,
@@ -41,6 +42,7 @@ WINDOW_NIGHTS = 10
 FEATURES = ("accessible", "quiet", "ensuite")
 GENDERS = ("female", "male", None)
 BUILDINGS = ("A", "B")
+NOTES = ("", "from the 2025 list", "ünïcode ✓")
 FLOORS = (0, 2)  # inclusive range of floors
 BUILTIN_TERMS = ("housed", "preferences", "roommates", "cost", "rooms_used", "moves", "fairness")
 
@@ -117,9 +119,20 @@ def _rare(draw: st.DrawFn, on: bool, one_in: int) -> bool:
     return on and draw(st.integers(min_value=1, max_value=one_in)) == 1
 
 
-def _room(draw: st.DrawFn, index: int, gender: bool, unavailable: bool) -> Room:
+def _extras(draw: st.DrawFn, on: bool, key: str, values: Sequence[AttributeValue]) -> Any:
+    """``attributes`` (ignored by the built-ins) and a ``_note`` annotation, when ``on``."""
+    if not on:
+        return {}
+    return {
+        "attributes": {key: draw(st.sampled_from(values))},
+        "_note": draw(st.sampled_from(NOTES)),
+    }
+
+
+def _room(draw: st.DrawFn, index: int, gender: bool, unavailable: bool, extras: bool) -> Room:
     building = draw(st.sampled_from(BUILDINGS))
     return Room(
+        **_extras(draw, extras, "wing", ("east", "west")),
         id=f"{building}-{index}",
         building=building,
         floor=draw(st.integers(min_value=FLOORS[0], max_value=FLOORS[1])),
@@ -161,9 +174,13 @@ def _group_labels(draw: st.DrawFn, count: int) -> list[str | None]:
     return labels
 
 
-def _fits(resident: Resident, room: Room) -> bool:
-    """Whether the resident's own hard rules (gender, needs, budget, exclusions, closures) allow
-    ``room``."""
+def room_allows(resident: Resident, room: Room) -> bool:
+    """Whether the resident's own hard rules (room gender, needs, budget, excluded rooms, room
+    closures) allow ``room``; other residents are not considered.
+
+    >>> room_allows(Resident(id="r", budget=100), Room(id="A", capacity=1, cost=150))
+    False
+    """
     return (
         room.gender in (None, resident.gender)
         and set(resident.needs) <= set(room.features)
@@ -195,6 +212,7 @@ def _problems(
     unavailable: bool,
     excluded: bool,
     preferences: bool,
+    extras: bool,
     objective: Sequence[TermSpec] | None,
 ) -> Problem:
     n_rooms = draw(st.integers(min_value=min_rooms, max_value=max_rooms))
@@ -204,7 +222,7 @@ def _problems(
         while top > min_residents and (n_rooms + 1) ** top > max_allocations:
             top -= 1
     n_res = draw(st.integers(min_value=min_residents, max_value=max(top, min_residents)))
-    rooms = [_room(draw, k, gender, unavailable) for k in range(n_rooms)]
+    rooms = [_room(draw, k, gender, unavailable, extras) for k in range(n_rooms)]
     room_ids = [r.id for r in rooms]
     ids = [f"r{i}" for i in range(n_res)]
     group_of = _group_labels(draw, n_res) if groups else [None] * n_res
@@ -223,6 +241,7 @@ def _problems(
         avoid_ids = _subset(draw, [o for o in others if o not in want], 1) if avoid else ()
         current = draw(st.sampled_from(rooms)) if rooms and _rare(draw, True, 3) else None
         resident = Resident(
+            **_extras(draw, extras, "age", (19, 23, 30, 45.5, True)),
             id=rid,
             gender=genders[i],
             stay=draw(intervals()) if stays and draw(st.integers(0, 3)) > 0 else None,
@@ -244,7 +263,7 @@ def _problems(
         if (
             current
             and _rare(draw, locked, 4)
-            and (_fits(resident, current) or _rare(draw, True, 4))
+            and (room_allows(resident, current) or _rare(draw, True, 4))
         ):
             resident = resident.model_copy(update={"locked": True})
         residents.append(resident)
@@ -277,18 +296,27 @@ def problems(
     unavailable: bool = True,
     excluded: bool = True,
     preferences: bool = True,
+    extras: bool = False,
 ) -> st.SearchStrategy[Problem]:
     """Valid problems with ``min_rooms..max_rooms`` rooms and ``min_residents..max_residents``.
 
-    Each knob set to False removes that feature entirely: ``stays`` (resident stays; with it
-    about 1 in 4 residents still has none), ``gender`` (room and resident genders),
-    ``avoid`` / ``roommates`` (roommates.avoid / roommates.want), ``groups`` (groups of 2-3),
-    ``private``, ``locked`` (locked residents; ``current_room`` is drawn regardless),
-    ``needs``, ``budgets``, ``required``, ``unavailable`` (room closures), ``excluded``
-    (excluded_rooms), ``preferences``. ``objective=None`` draws one (see :func:`objectives`);
-    a sequence of TermSpec fixes it. ``max_allocations`` caps ``(rooms + 1) ** residents``
-    (number of residents is reduced to fit) for brute-force tests.
-    Room ids look like ``A-0``, ``B-1``; resident ids ``r0``, ``r1``; groups ``g0``, ``g1``.
+    Each feature knob set to False removes that feature entirely:
+
+    - ``stays``: resident stays (when on, about 1 in 4 residents still has none);
+    - ``gender``: room and resident genders (``gender_mixing`` is drawn either way);
+    - ``avoid`` / ``roommates``: ``roommates.avoid`` / ``roommates.want``;
+    - ``groups``: disjoint groups of 2-3 residents (members usually share a gender);
+    - ``private``, ``needs``, ``budgets``, ``required``, ``excluded`` (``excluded_rooms``),
+      ``unavailable`` (room closures), ``preferences``;
+    - ``locked``: locked residents (``current_room`` is drawn regardless); a locked resident
+      usually fits their room, now and then not (then the problem is infeasible);
+    - ``extras`` (off by default): ``attributes`` (rooms ``wing``, residents ``age``) and a
+      ``_note`` annotation on every room and resident.
+
+    ``objective=None`` draws one (see :func:`objectives`); a sequence of TermSpec fixes it.
+    ``max_allocations`` caps ``(rooms + 1) ** residents`` (fewer residents are drawn to fit)
+    for brute-force tests. Room ids look like ``A-0``, ``B-1``; resident ids ``r0``, ``r1``;
+    groups ``g0``, ``g1``. About 1 in 5 tiny default problems is infeasible (measured).
 
     >>> p = first(problems(stays=False), lambda p: len(p.residents) >= 3)
     >>> [r.stay for r in p.residents][:3]
@@ -315,6 +343,7 @@ def problems(
         unavailable=unavailable,
         excluded=excluded,
         preferences=preferences,
+        extras=extras,
         objective=objective,
     )
 

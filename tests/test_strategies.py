@@ -7,7 +7,8 @@ from collections import Counter
 from collections.abc import Callable
 
 import pytest
-from hypothesis import given
+from hypothesis import Phase, given, settings
+from hypothesis import strategies as st
 
 from roomalloc import Problem
 from roomalloc.model import TermSpec
@@ -19,6 +20,7 @@ from strategies import (
     first,
     problem_with_allocation,
     problems,
+    room_allows,
     tiny_problems,
 )
 
@@ -78,9 +80,19 @@ def test_problems_pass_full_validation_and_round_trip(p: Problem) -> None:
 
 @given(
     problems(
-        stays=False, gender=False, avoid=False, groups=False, private=False, locked=False,
-        roommates=False, needs=False, budgets=False, required=False, unavailable=False,
-        excluded=False, preferences=False,
+        stays=False,
+        gender=False,
+        avoid=False,
+        groups=False,
+        private=False,
+        locked=False,
+        roommates=False,
+        needs=False,
+        budgets=False,
+        required=False,
+        unavailable=False,
+        excluded=False,
+        preferences=False,
     )
 )
 def test_knobs_off_remove_every_feature(p: Problem) -> None:
@@ -95,8 +107,20 @@ def test_knobs_off_remove_every_feature(p: Problem) -> None:
 
 FEATURE_SEEN: list[tuple[str, Callable[[Problem], bool]]] = [
     ("stays", lambda p: any(r.stay is not None for r in p.residents)),
-    ("overlap-free stays", lambda p: any(
-        r.stay and s.stay and not r.overlaps(s) for r in p.residents for s in p.residents)),
+    (
+        "overlap-free stays",
+        lambda p: any(
+            r.stay and s.stay and not r.overlaps(s) for r in p.residents for s in p.residents
+        ),
+    ),
+    (
+        "overlapping stays",
+        lambda p: any(
+            r.stay and s.stay and r is not s and r.overlaps(s)
+            for r in p.residents
+            for s in p.residents
+        ),
+    ),
     ("resident without stay", lambda p: any(r.stay is None for r in p.residents)),
     ("resident gender", lambda p: any(r.gender is not None for r in p.residents)),
     ("room gender", lambda p: any(k.gender is not None for k in p.rooms)),
@@ -107,27 +131,72 @@ FEATURE_SEEN: list[tuple[str, Callable[[Problem], bool]]] = [
     ("group of 3", lambda p: 3 in Counter(r.group for r in p.residents if r.group).values()),
     ("private", lambda p: any(r.private for r in p.residents)),
     ("locked", lambda p: any(r.locked for r in p.residents)),
+    (
+        "locked, misfit",
+        lambda p: any(
+            r.locked and not room_allows(r, p.room(r.current_room or "")) for r in p.residents
+        ),
+    ),
+    (
+        "current_room, not locked",
+        lambda p: any(r.current_room and not r.locked for r in p.residents),
+    ),
+    (
+        "mixed-gender group",
+        lambda p: any(
+            r.group and r.group == s.group and r.gender != s.gender
+            for r in p.residents
+            for s in p.residents
+        ),
+    ),
     ("needs", lambda p: any(r.needs for r in p.residents)),
     ("budget", lambda p: any(r.budget is not None for r in p.residents)),
     ("required", lambda p: any(r.required for r in p.residents)),
     ("unavailable", lambda p: any(k.unavailable for k in p.rooms)),
     ("excluded", lambda p: any(r.excluded_rooms for r in p.residents)),
-    ("half weight", lambda p: any(
-        q.weight % 1 for r in p.residents for q in r.preferences)),
-    ("negative weight", lambda p: any(
-        q.weight < 0 for r in p.residents for q in r.preferences)),
+    ("half weight", lambda p: any(q.weight % 1 for r in p.residents for q in r.preferences)),
+    ("negative weight", lambda p: any(q.weight < 0 for r in p.residents for q in r.preferences)),
     ("fractional priority", lambda p: any(r.priority % 1 for r in p.residents)),
     ("custom objective", lambda p: {t.term for t in p.objective} >= {"cost", "fairness"}),
 ]
 
 
 @pytest.mark.parametrize(("feature", "seen"), FEATURE_SEEN, ids=[f for f, _ in FEATURE_SEEN])
-def test_every_feature_is_drawn_by_default(
-    feature: str, seen: Callable[[Problem], bool]
-) -> None:
+def test_every_feature_is_drawn_by_default(feature: str, seen: Callable[[Problem], bool]) -> None:
     p = first(problems(), seen)
     assert_well_formed(p)
     assert seen(p)
+
+
+def _draw_many(strategy: st.SearchStrategy[Problem], n: int) -> list[Problem]:
+    """``n`` derandomized examples of ``strategy`` (not shrunk, no database)."""
+    drawn: list[Problem] = []
+
+    @settings(max_examples=n, derandomize=True, database=None, phases=[Phase.generate])
+    @given(strategy)
+    def collect(p: Problem) -> None:
+        drawn.append(p)
+
+    collect()
+    return drawn
+
+
+def test_locked_residents_mostly_fit_their_room() -> None:
+    fits = misfits = 0
+    for p in _draw_many(problems(), 150):
+        for r in p.residents:
+            if r.locked:
+                assert r.current_room is not None
+                fits += room_allows(r, p.room(r.current_room))
+                misfits += not room_allows(r, p.room(r.current_room))
+    assert fits > misfits > 0
+
+
+@given(problems(extras=True))
+def test_extras_add_attributes_and_annotations(p: Problem) -> None:
+    assert all(k.attributes and set(k.annotations) == {"_note"} for k in p.rooms)
+    assert all(r.attributes and set(r.annotations) == {"_note"} for r in p.residents)
+    assert Problem.model_validate_json(p.model_dump_json()) == p
 
 
 def test_fixed_objective_is_used() -> None:
