@@ -84,9 +84,9 @@ def intervals() -> st.SearchStrategy[Interval]:
 
     @st.composite
     def build(draw: st.DrawFn) -> Interval:
-        first = draw(st.integers(min_value=0, max_value=WINDOW_NIGHTS - 1))
-        nights = draw(st.integers(min_value=1, max_value=WINDOW_NIGHTS - first))
-        start = WINDOW_START + dt.timedelta(days=first)
+        offset = draw(st.integers(min_value=0, max_value=WINDOW_NIGHTS - 1))
+        nights = draw(st.integers(min_value=1, max_value=WINDOW_NIGHTS - offset))
+        start = WINDOW_START + dt.timedelta(days=offset)
         return Interval(start=start, end=start + dt.timedelta(days=nights))
 
     return build()
@@ -356,8 +356,8 @@ def tiny_problems(
     max_allocations: int = TINY_ALLOCATIONS, **knobs: object
 ) -> st.SearchStrategy[Problem]:
     """Problems small enough to brute-force: <= 4 rooms, <= 6 residents, and
-    ``(rooms + 1) ** residents <= max_allocations`` (lower it for faster brute force).
-    ``knobs`` are passed on to :func:`problems`.
+    ``(rooms + 1) ** residents <= max_allocations`` (lower it for faster brute force; a
+    ``min_residents`` knob wins over the cap). ``knobs`` are passed on to :func:`problems`.
 
     >>> p = first(tiny_problems(max_allocations=100))
     >>> (len(p.rooms) + 1) ** len(p.residents) <= 100
