@@ -8,7 +8,8 @@
    few housed) and a greedy fill of it (most rooms full, checked by the verifier), which stand
    in for a solved allocation when the solver finds none in time. Target: under 10 s at 2,000
    residents (bulk mode: no price re-solves).
-2. diagnose: the same cohort with a planted clash: two rooms get a new feature ``sauna``, and
+2. diagnose: the same cohort with a planted clash: ``--sauna-rooms`` rooms (default 2) get a
+   new feature ``sauna``, and
    one more resident than they have beds (same gender, stay all year, no other hard flags)
    becomes required and needs it. Target: under 30 s at 2,000 residents, with the planted
    clash found and the diagnosis minimal and verified.
@@ -30,9 +31,9 @@ from roomalloc.solver import solve
 from roomalloc.synthetic import cohort, witness_allocation
 
 
-def plant_clash(problem: Problem) -> tuple[Problem, set[str], set[str]]:
-    """Two plain rooms get ``sauna``; beds + 1 same-gender residents must be housed there."""
-    rooms = [k for k in problem.rooms if not k.unavailable and k.gender is None][:2]
+def plant_clash(problem: Problem, count: int = 2) -> tuple[Problem, set[str], set[str]]:
+    """``count`` plain rooms get ``sauna``; beds + 1 same-gender residents must live there."""
+    rooms = [k for k in problem.rooms if not k.unavailable and k.gender is None][:count]
     beds = sum(k.capacity for k in rooms)
     gender = problem.residents[0].gender
     chosen = [r for r in problem.residents if r.gender == gender][: beds + 1]
@@ -87,6 +88,8 @@ def main() -> None:
     parser.add_argument("--preset", default="campus")
     parser.add_argument("--solve-seconds", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sauna-rooms", type=int, default=2,
+                        help="rooms in the planted clash (default 2)")
     args = parser.parse_args()
 
     problem = cohort(residents=args.residents, seed=args.seed, preset=args.preset)
@@ -113,7 +116,7 @@ def main() -> None:
         print(f"explain ({label}, {unhoused} unhoused): {seconds:.2f} s; "
               f"{len(ex.stability.swaps)} blocking swaps, {len(ex.stability.moves)} moves")
 
-    planted, ids, sauna = plant_clash(problem)
+    planted, ids, sauna = plant_clash(problem, args.sauna_rooms)
     started = time.perf_counter()
     d = diagnose(planted)
     seconds = time.perf_counter() - started

@@ -117,6 +117,9 @@ class _Oracle:
         # Without presolve every answer names assumptions only (OR-Tools issue 5141), and on
         # these feasibility models it is about four times faster.
         solver.parameters.cp_model_presolve = False
+        # The LP relaxation with cuts proves "more must be housed than there are beds" at once;
+        # without it such pigeonhole clashes stay undecided for long.
+        solver.parameters.linearization_level = 2
         status = solver.solve(model)
         self.solves += 1
         if status == cp_model.INFEASIBLE:
@@ -169,6 +172,14 @@ def diagnose(
         # A core the solver could not express in assumptions: start from everything.
         core = everything
     notes: list[str] = []
+    if not rules:
+        # Shrinking only ever enforces requirements of this first set; the residents they name
+        # are then the only ones who must be housed, so a model of them alone decides the same.
+        # A requirement the small model has no guard for cannot be broken there: drop it.
+        small = _Oracle(only_residents(problem, _named(problem, core)), rules, step_limit, seed)
+        small.solves = oracle.solves
+        oracle = small
+        core = [r for r in core if r in small.guards]
     core, complete = _shrink(oracle, core, started, time_limit)
     if not complete:
         notes.append("shrinking stopped early (time limit or an undecided solve)")
@@ -215,8 +226,33 @@ def forced_part(problem: Problem) -> Problem:
     ['a', 'b']
     """
     forced = {r.id for r in problem.residents if r.required or r.locked}
-    groups = {r.group for r in problem.residents if r.id in forced and r.group is not None}
-    keep = {r.id for r in problem.residents if r.id in forced or r.group in groups}
+    return only_residents(problem, forced)
+
+
+def _named(problem: Problem, core: Sequence[Requirement]) -> set[str]:
+    """The residents a set of requirements is about."""
+    residents = problem.residents_by_id
+    named: set[str] = set()
+    for req in core:
+        if req.kind in ("required", "locked", "avoid", "private"):
+            named.update(req.subjects)
+        elif req.kind == "group":
+            named.update(req.subjects[1:])
+    return {x for x in named if x in residents}
+
+
+def only_residents(problem: Problem, ids: set[str]) -> Problem:
+    """``problem`` with only the residents ``ids`` and their whole groups.
+
+    >>> from roomalloc import Problem, Room, Resident
+    >>> p = Problem(rooms=[Room(id="A", capacity=1)],
+    ...             residents=[Resident(id="a", group="g"), Resident(id="b", group="g"),
+    ...                        Resident(id="c")])
+    >>> [r.id for r in only_residents(p, {"a"}).residents]
+    ['a', 'b']
+    """
+    groups = {r.group for r in problem.residents if r.id in ids and r.group is not None}
+    keep = {r.id for r in problem.residents if r.id in ids or r.group in groups}
     residents = tuple(
         r.model_copy(
             update={
