@@ -8,14 +8,16 @@ and private wishes dropped, other rooms' capacities raised) and solves it with
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pytest
 from hypothesis import assume, given, settings
 
-from roomalloc import Problem, Resident, Room, Roommates, TermSpec
+from roomalloc import Problem, Resident, Room, Roommates, TermSpec, Violation
 from roomalloc.explain import diagnose
 from roomalloc.explanation.edit import with_changes
+from roomalloc.rules import Rule
 from roomalloc.solver import Requirement, solve
 from strategies import problems
 
@@ -199,3 +201,36 @@ def test_random_infeasible_problems_get_a_verified_minimal_diagnosis(problem: Pr
     mixing = {r.subjects[0] for r in d.requirements if r.kind == "gender_mixing"}
     assume(not mixing or mixing == {k.id for k in problem.rooms})
     assert_verified_minimal(problem, d.requirements)
+
+
+class NobodyOnTop(Rule):
+    """A custom rule: nobody lives on floor 2."""
+
+    name = "nobody_on_top"
+
+    def check(self, problem: Problem, assignments: Mapping[str, str | None]) -> list[Violation]:
+        return [
+            Violation(self.name, f"{r} lives on floor 2", residents=(r,), room=k)
+            for r, k in assignments.items()
+            if k is not None and problem.room(k).floor == 2
+        ]
+
+    def add_to_model(self, ctx: Any) -> None:
+        for r in ctx.problem.residents:
+            for room_id, x in ctx.placements[r.id].items():
+                if ctx.room(room_id).floor == 2:
+                    ctx.enforce(ctx.model.add(x == 0))
+
+
+def test_custom_rule_in_a_diagnosis() -> None:
+    problem = Problem(
+        rooms=[Room(id="top", capacity=1, floor=2, features=("view",)),
+               Room(id="low", capacity=1)],
+        residents=[Resident(id="r1", required=True, needs=("view",)), Resident(id="r2")],
+    )
+    assert solve(problem, time_limit=10, workers=1).status in ("optimal", "feasible")
+    d = diagnose(problem, rules=[NobodyOnTop()])
+    assert names(d.requirements) == {("required", ("r1",)), ("rule", ("nobody_on_top",))}
+    assert d.minimal and d.verified
+    assert solve(problem, time_limit=10, workers=1, rules=[NobodyOnTop()],
+                 diagnose=False).status == "infeasible"
