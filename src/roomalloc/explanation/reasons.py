@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from itertools import pairwise
 
 from roomalloc.model import Problem, Resident, Room
@@ -317,18 +318,23 @@ class Placement:
                 )
             )
         if self.rules:
-            out.extend(self.rule_reasons(resident, room, without))
+            out.extend(self.rule_reasons(resident, room))
         return out
 
-    def rule_reasons(
-        self, resident: Resident, room: Room, without: Sequence[str] = ()
-    ) -> list[Reason]:
-        """Violations custom rules report when ``resident`` moves to ``room``."""
+    @cached_property
+    def _rule_baseline(self) -> dict[str, set[str]]:
+        return {
+            rule.name: {str(v) for v in rule.check(self.problem, self.assignments)}
+            for rule in self.rules
+        }
+
+    def rule_reasons(self, resident: Resident, room: Room) -> list[Reason]:
+        """New violations custom rules report when ``resident`` moves alone to ``room``."""
         moved = dict(self.assignments)
         moved[resident.id] = room.id
         out: list[Reason] = []
         for rule in self.rules:
-            before = {str(v) for v in rule.check(self.problem, self.assignments)}
+            before = self._rule_baseline[rule.name]
             for v in rule.check(self.problem, moved):
                 if str(v) in before:
                     continue
