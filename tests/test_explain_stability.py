@@ -6,6 +6,7 @@ import pytest
 
 from roomalloc import Preference, Problem, Resident, Result, Room, Roommates, TermSpec
 from roomalloc.explain import explain, price, stability
+from roomalloc.explanation.price import Pricer
 from roomalloc.solver import solve
 from roomalloc.verifier import check
 
@@ -162,3 +163,23 @@ def test_result_object_and_mapping_give_the_same_residents() -> None:
     a = explain(problem, result, with_stability=False)
     b = explain(problem, dict(result.assignments), with_stability=False)
     assert a.residents == b.residents
+
+
+def test_price_hint_makes_way_and_keeps_every_rule() -> None:
+    problem = Problem(
+        rooms=[Room(id="A", capacity=2), Room(id="B", capacity=1)],
+        residents=[
+            Resident(id="new", gender="f", preferences=(Preference(room="A", weight=5),)),
+            Resident(id="low", gender="f", priority=1),
+            Resident(id="high", gender="f", priority=3),
+            Resident(id="man", gender="m"),
+        ],
+    )
+    given = {"new": "B", "low": "A", "high": "A", "man": None}
+    hint = Pricer(problem, given).hint("new", "A")
+    # The lowest priority occupant makes way and takes the newcomer's old bed.
+    assert hint == {"new": "A", "low": "B", "high": "A", "man": None}
+    assert check(problem, hint).ok
+    # A newcomer who would mix genders clears the room of the other gender.
+    assert Pricer(problem, given).hint("man", "A") == {
+        "new": "B", "low": None, "high": None, "man": "A"}

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from roomalloc.evaluation import evaluate
 from roomalloc.model import Problem, Result
 from roomalloc.rules.base import Rule
 
 from .objective import change_words
+from .reasons import Placement, own_rule_reasons
 from .types import Move, Price
 from .words import join_words, number
 
@@ -71,25 +72,77 @@ class Pricer:
 
         return build_model(self.problem, rules=self.rules)
 
-    def _solve(self, resident: str, room: str) -> tuple[str, dict[str, str | None]]:
+    @cached_property
+    def placement(self) -> Placement:
+        """The given allocation room by room (for building hints)."""
+        return Placement(self.problem, self.assignments, self.rules)
+
+    def hint(self, resident: str, room: str) -> dict[str, str | None]:
+        """The given allocation with ``resident`` in ``room``, repaired where it is cheap.
+
+        Occupants who would clash with the newcomer make way (the lowest priority first when the
+        room is merely full) and take the newcomer's old bed if they may, else go unhoused. A
+        valid hint lets CP-SAT start from a solution instead of searching for one.
+        """
+        problem, place = self.problem, self.placement
+        mover, target = problem.resident(resident), problem.room(room)
+        hint = dict(self.assignments)
+        old = hint.get(resident)
+        hint[resident] = room
+        clashing = sorted(
+            (o for o in place.occupants(room, (resident,)) if o.overlaps(mover)),
+            key=lambda o: (o.required or o.locked, o.priority),
+        )
+        mixing = problem.rules.gender_mixing == "forbid"
+        evicted = [
+            o.id
+            for o in clashing
+            if o.id in place.avoids.get(resident, ())
+            or mover.private
+            or o.private
+            or (mixing and o.gender != mover.gender)
+        ]
+        for o in clashing:
+            if "full" not in place.room_blocks(mover, target, without=tuple(evicted)):
+                break
+            if o.id not in evicted:
+                evicted.append(o.id)
+        home = problem.room(old) if old is not None else None
+        for e in evicted:
+            person = problem.resident(e)
+            fits = (
+                home is not None
+                and not own_rule_reasons(person, home)
+                and not place.room_blocks(person, home, without=(resident, *evicted))
+            )
+            hint[e] = home.id if fits and home is not None else None
+            if fits:
+                break
+        return hint
+
+    def _run(
+        self, x: Any, hint: Mapping[str, str | None], seconds: float, *, quick: bool
+    ) -> tuple[str, dict[str, str | None]]:
+        """One CP-SAT run with the placement literal ``x`` assumed true."""
         from ortools.sat.python import cp_model
 
-        x = self.built.context.placement(resident, room)
-        if x is None:
-            # The static rules (or a lock) already rule the placement out.
-            return "infeasible", {}
         model = self.built.model
-        hint = dict(self.assignments)
-        hint[resident] = room
-        self.built.add_hint(hint)
+        self.built.add_hint(dict(hint))
         model.clear_assumptions()
         model.add_assumptions([x])
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = float(self.time_limit)
-        solver.parameters.num_workers = int(self.workers)
-        solver.parameters.random_seed = int(self.seed)
-        # As roomalloc.solve does: the LP relaxation with cuts is what proves optimality.
-        solver.parameters.linearization_level = 2
+        params = solver.parameters
+        params.max_time_in_seconds = max(0.1, float(seconds))
+        params.num_workers = int(self.workers)
+        params.random_seed = int(self.seed)
+        if quick:
+            # Straight from the hint: no presolve, no LP; finds the repaired hint at once
+            # where the full search (at a few hundred residents) may find nothing in time.
+            params.cp_model_presolve = False
+            params.linearization_level = 0
+        else:
+            # As roomalloc.solve does: the LP relaxation with cuts is what proves optimality.
+            params.linearization_level = 2
         code = solver.solve(model)
         model.clear_assumptions()
         status = {
@@ -100,6 +153,25 @@ class Pricer:
         if status in ("infeasible", "unknown"):
             return status, {}
         return status, self.built.assignments(solver.boolean_value)
+
+    def _solve(self, resident: str, room: str) -> tuple[str, dict[str, str | None]]:
+        """A quick run from the repaired hint, then the full search from its answer."""
+        x = self.built.context.placement(resident, room)
+        if x is None:
+            # The static rules (or a lock) already rule the placement out.
+            return "infeasible", {}
+        hint = self.hint(resident, room)
+        status, first = self._run(x, hint, 0.25 * self.time_limit, quick=True)
+        if status in ("infeasible", "optimal"):
+            return status, first
+        status, second = self._run(x, first or hint, 0.75 * self.time_limit, quick=False)
+        if status in ("infeasible", "optimal") or not first:
+            return status, second
+        if second and evaluate(self.problem, second).objective >= evaluate(
+            self.problem, first
+        ).objective:
+            return "feasible", second
+        return "feasible", first
 
     def price(self, resident: str, room: str) -> Price:
         """The what-if of placing ``resident`` in ``room``."""
