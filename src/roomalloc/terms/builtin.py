@@ -67,9 +67,11 @@ class RoommatesTerm(Term):
         return evaluation.roommates_value(problem, assignments)
 
     def add_to_model(self, ctx: Any) -> Any:
-        # One "both in room k" literal per wanted pair and shared candidate room, defined
-        # exactly (x_a and x_b) so the expression equals the value in every solution. Pairs that
-        # can never share a room (avoid, private, different genders under "forbid") get none.
+        # One "both in room k" literal per wanted pair and shared candidate room, implying both
+        # placements. The objective pushes it up, so it equals "x_a and x_b" at an optimum and
+        # never exceeds the value (the bound stays valid); leaving out the converse clause
+        # saves one constraint per literal. Pairs that can never share a room (avoid, private,
+        # different genders under "forbid") get none.
         residents = {r.id: r for r in ctx.problem.residents}
         forbid = ctx.problem.rules.gender_mixing == "forbid"
         weight: dict[tuple[str, str], int] = {}
@@ -100,7 +102,6 @@ class RoommatesTerm(Term):
                 both = ctx.new_bool(f"together[{a}|{b}|{k}]")
                 ctx.model.add_implication(both, xa)
                 ctx.model.add_implication(both, xb)
-                ctx.model.add_bool_or([~xa, ~xb, both])
                 pairs.append((both, float(w)))
                 partners.setdefault((a, k), []).append(both)
                 partners.setdefault((b, k), []).append(both)
