@@ -12,6 +12,7 @@ from roomalloc import (
     Interval,
     Preference,
     Problem,
+    ProblemError,
     Resident,
     Result,
     Room,
@@ -396,3 +397,10 @@ def test_preferences_and_roommates_met_and_not() -> None:
     assert me.preferences_unmet == ("not feature 'quiet' (-1)", "floors 1-2 (+1)")
     assert (me.roommates_met, me.roommates_unmet) == (("pal",), ("far",))
     assert me.score == 2.0
+
+
+def test_unknown_ids_in_the_allocation_are_named() -> None:
+    problem, _ = own_rules_case()
+    with pytest.raises(ProblemError) as err:
+        explain(problem, {"r1": "nowhere", "ghost": None})
+    assert [i.path for i in err.value.issues] == ["assignments.r1", "assignments.ghost"]

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from roomalloc.errors import RoomallocError
+from roomalloc.errors import Issue, ProblemError, RoomallocError
 from roomalloc.model import Problem, Resident, Result, Room
 from roomalloc.rules.base import Rule
 
@@ -59,6 +59,18 @@ class Explanation:
         }
 
 
+def _known_ids(problem: Problem, assignments: Mapping[str, str | None]) -> None:
+    """Every id the allocation names is the problem's, or one error lists every stranger."""
+    issues = []
+    for rid, room in assignments.items():
+        if rid not in problem.residents_by_id:
+            issues.append(Issue(f"assignments.{rid}", f"{rid!r} is not a resident of the problem"))
+        elif room is not None and room not in problem.rooms_by_id:
+            issues.append(Issue(f"assignments.{rid}", f"{room!r} is not a room of the problem"))
+    if issues:
+        raise ProblemError(issues, what="result")
+
+
 def explain(
     problem: Problem,
     result: Result | Mapping[str, str | None],
@@ -87,6 +99,7 @@ def explain(
             "explain; roomalloc.explain.diagnose says why an infeasible problem cannot be solved"
         )
     assignments = dict(result.assignments)
+    _known_ids(problem, assignments)
     pricer = None
     if price_alternatives:
         shared = Pricer(problem, result, rules=rules, time_limit=time_limit, workers=workers)
