@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from roomalloc import Preference, Problem, Resident, Result, Room, Roommates, TermSpec
+from roomalloc import Preference, Problem, ProblemError, Resident, Result, Room, Roommates, TermSpec
 from roomalloc.explain import explain, price, stability
 from roomalloc.explanation.price import Pricer
 from roomalloc.solver import solve
@@ -183,3 +183,8 @@ def test_price_hint_makes_way_and_keeps_every_rule() -> None:
     # A newcomer who would mix genders clears the room of the other gender.
     assert Pricer(problem, given).hint("man", "A") == {
         "new": "B", "low": None, "high": None, "man": "A"}
+
+
+def test_price_of_unknown_ids_is_a_clear_error() -> None:
+    with pytest.raises(ProblemError, match="'nobody' is not a resident"):
+        price(price_case(), {"r1": "A"}, "nobody", "nowhere")

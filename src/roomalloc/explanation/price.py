@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from roomalloc.errors import Issue, ProblemError
 from roomalloc.evaluation import evaluate
 from roomalloc.model import Problem, Result
 from roomalloc.rules.base import Rule
@@ -175,8 +176,13 @@ class Pricer:
 
     def price(self, resident: str, room: str) -> Price:
         """The what-if of placing ``resident`` in ``room``."""
-        self.problem.resident(resident)
-        self.problem.room(room)
+        issues = []
+        if resident not in self.problem.residents_by_id:
+            issues.append(Issue("resident", f"{resident!r} is not a resident of the problem"))
+        if room not in self.problem.rooms_by_id:
+            issues.append(Issue("room", f"{room!r} is not a room of the problem"))
+        if issues:
+            raise ProblemError(issues, what="what-if")
         status, after = self._solve(resident, room)
         before = self.before
         if status in ("infeasible", "unknown"):
