@@ -142,6 +142,11 @@ def test_planted_gender_mixing_clash() -> None:
     d = diagnose(problem)
     assert names(d.requirements) == {("required", ("f",)), ("required", ("m",)),
                                      ("gender_mixing", ("only",))}
+    assert d.messages[1:] == (
+        "- f must be housed (female); their own rules allow only",
+        "- m must be housed (male); their own rules allow only",
+        "- residents of different genders may not share room only",
+    )
     assert_verified_minimal(problem, d.requirements)
 
 

@@ -325,7 +325,8 @@ def describe(problem: Problem, core: Sequence[Requirement]) -> list[str]:
                 f"{join_words(required)} must be housed{need_words}; the rooms that allow them "
                 f"({shown}) have {beds} bed{'s' if beds != 1 else ''} in all"
             )
-    lines = [_requirement_words(problem, req, rooms_for) for req in core]
+    genders = any(r.kind == "gender_mixing" for r in core)
+    lines = [_requirement_words(problem, req, rooms_for, genders) for req in core]
     head = gist or [
         f"these {len(core)} requirements cannot all hold together (dropping any one of them "
         "makes the rest possible):"
@@ -333,8 +334,13 @@ def describe(problem: Problem, core: Sequence[Requirement]) -> list[str]:
     return head + [f"- {line}" for line in lines]
 
 
-def _requirement_words(problem: Problem, req: Requirement, rooms_for: Any) -> str:
+def _requirement_words(
+    problem: Problem, req: Requirement, rooms_for: Any, genders: bool = False
+) -> str:
     base = str(req)
+    if genders and req.kind in ("required", "locked"):
+        # Genders clash here: say each resident's.
+        base += f" ({problem.resident(req.subjects[0]).gender or 'no gender given'})"
     if req.kind == "required":
         rid = req.subjects[0]
         rooms = rooms_for(rid)
