@@ -24,6 +24,7 @@ Example
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Any, Literal
 
@@ -37,7 +38,7 @@ from pydantic import (
     model_validator,
 )
 
-FORMAT = "roomalloc/1"
+FORMAT: Literal["roomalloc/1"] = "roomalloc/1"
 
 AttributeValue = str | int | float | bool
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
@@ -241,7 +242,7 @@ class Problem(_Frozen):
     objective: tuple[TermSpec, ...] = DEFAULT_OBJECTIVE
 
     @classmethod
-    def model_validate(  # type: ignore[override]
+    def model_validate(
         cls,
         obj: Any,
         *,
@@ -258,7 +259,7 @@ class Problem(_Frozen):
         return validate_data(obj)
 
     @classmethod
-    def model_validate_json(  # type: ignore[override]
+    def model_validate_json(
         cls,
         json_data: str | bytes | bytearray,
         *,
@@ -270,6 +271,20 @@ class Problem(_Frozen):
         from roomalloc.validation import validate_json
 
         return validate_json(json_data)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Problem:
+        """A what-if copy; the id lookups are rebuilt for it, not carried over.
+
+        >>> p = Problem(rooms=[Room(id="A", capacity=1)])
+        >>> p.rooms_by_id["A"].capacity
+        1
+        >>> p.model_copy(update={"rooms": (Room(id="A", capacity=3),)}).rooms_by_id["A"].capacity
+        3
+        """
+        copy = super().model_copy(update=update, deep=deep)
+        for name in ("rooms_by_id", "residents_by_id"):
+            copy.__dict__.pop(name, None)
+        return copy
 
     def room(self, room_id: str) -> Room:
         """The room with this id (``KeyError`` if none)."""
