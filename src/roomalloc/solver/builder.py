@@ -69,6 +69,8 @@ class BuiltModel:
             if r not in assignments:
                 continue
             chosen = assignments[r]
+            if not rooms:
+                continue  # housed is the shared constant false literal: nothing to hint
             for k, x in rooms.items():
                 model.add_hint(x, k == chosen)
             model.add_hint(self.context.housed(r), chosen in rooms)

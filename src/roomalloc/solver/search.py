@@ -30,6 +30,7 @@ from roomalloc.evaluation import evaluate
 from roomalloc.model import Problem, Result, Status
 from roomalloc.rules.base import Rule
 from roomalloc.solver.builder import BuiltModel, build_model
+from roomalloc.solver.greedy import greedy_allocation
 
 #: ``progress(elapsed_seconds, objective, bound)``, called on each improving solution.
 Progress = Callable[[float, float, float | None], None]
@@ -118,7 +119,9 @@ def solve(
 
     ``time_limit`` in seconds (``None``: no limit); ``workers`` CP-SAT search workers (0: one
     per core); ``seed`` the random seed (the same seed with ``workers=1`` gives the same
-    allocation); ``hint`` a previous allocation used as a warm start; ``progress`` is called as
+    allocation); ``hint`` a previous allocation used as a warm start (default: a quick
+    cautious greedy allocation, :func:`roomalloc.solver.greedy.greedy_allocation`);
+    ``progress`` is called as
     ``progress(elapsed_seconds, objective, bound)`` on each improving solution; ``rules`` are
     custom :class:`roomalloc.Rule` plug-ins; ``diagnose`` attaches plain-words reasons to an
     infeasible result; ``parameters`` sets further CP-SAT parameters by name.
@@ -131,6 +134,10 @@ def solve(
     built = build_model(problem, rules=rules)
     if hint is not None:
         built.add_hint(dict(hint.assignments if isinstance(hint, Result) else hint))
+    else:
+        # A cautious greedy start: on large models it gives the search a first allocation
+        # long before the LP relaxation is solved.
+        built.add_hint(greedy_allocation(problem, built.candidates))
     solver = cp_model.CpSolver()
     params = solver.parameters
     if time_limit is not None:
