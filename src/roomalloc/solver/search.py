@@ -19,6 +19,7 @@ Example
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -68,8 +69,12 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 def _run_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: Any) -> int:
     """Solve in a worker thread so that Ctrl-C in the main thread can stop the search.
 
-    The main thread waits on an Event, not on ``Thread.join``: a join interrupted by
-    KeyboardInterrupt can leave the thread looking finished while it still runs (Python < 3.13).
+    While the search runs, SIGINT stops it (``stop_search``) instead of raising
+    KeyboardInterrupt, so a second Ctrl-C that lands while the search winds down cannot escape
+    and lose the allocation found. The main thread waits on an Event, not on ``Thread.join``: a
+    join interrupted by a signal can leave the thread looking finished while it still runs
+    (Python < 3.13). Off the main thread (where signals cannot be handled) the search runs
+    without the handler.
     """
     outcome: dict[str, Any] = {}
     done = threading.Event()
@@ -82,14 +87,23 @@ def _run_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel, watch
         finally:
             done.set()
 
+    def on_sigint(signum: int, frame: Any) -> None:
+        solver.stop_search()
+
     worker = threading.Thread(target=run, name="roomalloc-cp-sat", daemon=True)
-    worker.start()
-    while not done.is_set():
-        try:
-            done.wait(0.05)
-        except KeyboardInterrupt:
-            solver.stop_search()
-    worker.join()
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, on_sigint) if in_main else None
+    try:
+        worker.start()
+        while not done.is_set():
+            try:
+                done.wait(0.05)
+            except KeyboardInterrupt:  # a handler installed by someone else raised it
+                solver.stop_search()
+        worker.join()
+    finally:
+        if in_main and previous is not None:
+            signal.signal(signal.SIGINT, previous)
     if "error" in outcome:
         raise outcome["error"]
     status: int = outcome["status"]
