@@ -77,9 +77,23 @@ def test_ctrl_c_stops_the_search_and_returns_the_best_allocation_so_far() -> Non
 
 
 def test_nothing_found_in_time_is_unknown_with_no_assignments() -> None:
-    result = roomalloc.solve(cohort(residents=60, seed=2), time_limit=0.0, workers=1)
+    p = cohort(residents=60, seed=2)
+    # A starting allocation that breaks a rule (required residents unhoused) is no fallback.
+    bad_start = {r.id: None for r in p.residents}
+    assert any(r.required for r in p.residents)
+    result = roomalloc.solve(p, time_limit=0.0, workers=1, hint=bad_start)
     assert result.status == "unknown"
     assert result.assignments == {}
+
+
+def test_a_valid_start_is_returned_as_feasible_when_the_search_finds_nothing() -> None:
+    p = cohort(residents=60, seed=2)
+    result = roomalloc.solve(p, time_limit=0.0, workers=1)  # default start: the greedy
+    assert result.status == "feasible"
+    assert set(result.assignments) == {r.id for r in p.residents}
+    report = roomalloc.check(p, result)
+    assert report.ok, report.violations
+    assert result.bound is None or result.bound >= report.objective
 
 
 def test_without_objective_terms_a_feasible_allocation_is_optimal() -> None:

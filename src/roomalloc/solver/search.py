@@ -19,6 +19,7 @@ Example
 
 from __future__ import annotations
 
+import math
 import signal
 import threading
 import time
@@ -32,6 +33,7 @@ from roomalloc.model import Problem, Result, Status
 from roomalloc.rules.base import Rule
 from roomalloc.solver.builder import BuiltModel, build_model
 from roomalloc.solver.greedy import greedy_allocation
+from roomalloc.verifier import check
 
 #: ``progress(elapsed_seconds, objective, bound)``, called on each improving solution.
 Progress = Callable[[float, float, float | None], None]
@@ -147,11 +149,12 @@ def solve(
     started = time.perf_counter()
     built = build_model(problem, rules=rules)
     if hint is not None:
-        built.add_hint(dict(hint.assignments if isinstance(hint, Result) else hint))
+        start = dict(hint.assignments if isinstance(hint, Result) else hint)
     else:
         # A cautious greedy start: on large models it gives the search a first allocation
         # long before the LP relaxation is solved.
-        built.add_hint(greedy_allocation(problem, built.candidates))
+        start = greedy_allocation(problem, built.candidates)
+    built.add_hint(start)
     solver = cp_model.CpSolver()
     params = solver.parameters
     if time_limit is not None:
@@ -173,6 +176,11 @@ def solve(
         )
     status = _STATUS[code]
     elapsed = time.perf_counter() - started
+    if status == "unknown" and check(problem, start, rules=rules).ok:
+        # CP-SAT found nothing in time, but the starting allocation keeps every hard rule (the
+        # independent verifier says so): it is a valid allocation, so the honest status is
+        # feasible, with whatever bound the search proved.
+        return _feasible_start(problem, start, solver, built, started)
     if status in ("infeasible", "unknown"):
         diagnosis = _diagnosis(problem, rules) if status == "infeasible" and diagnose else ()
         return Result(status=status, solve_seconds=elapsed, diagnosis=diagnosis)
@@ -188,6 +196,30 @@ def solve(
     return Result(
         status=status,
         assignments=assignments,
+        objective=ev.objective,
+        bound=bound,
+        terms=ev.terms,
+        solve_seconds=time.perf_counter() - started,
+    )
+
+
+def _feasible_start(
+    problem: Problem,
+    start: Mapping[str, str | None],
+    solver: cp_model.CpSolver,
+    built: BuiltModel,
+    started: float,
+) -> Result:
+    """The starting allocation as a ``feasible`` result, with the bound CP-SAT proved, if any."""
+    ev = evaluate(problem, start)
+    bound: float | None = None
+    if built.objective is not None and built.objective.variables:
+        raw = solver.best_objective_bound
+        if math.isfinite(raw):
+            bound = max(built.objective.to_objective(raw) + built.tolerance, ev.objective)
+    return Result(
+        status="feasible",
+        assignments={r.id: start[r.id] for r in problem.residents},
         objective=ev.objective,
         bound=bound,
         terms=ev.terms,
