@@ -92,6 +92,24 @@ def _overlapping_pairs(occupants: Sequence[Resident]) -> Iterator[tuple[Resident
         active.append(((start, end), r))
 
 
+def _each_placed(
+    problem: Problem,
+    assignments: Assignments,
+    rule: str,
+    fault: Callable[[Resident, Room], str | None],
+) -> list[Violation]:
+    """One violation of ``rule`` per placed resident for whom ``fault`` returns a message."""
+    out: list[Violation] = []
+    rooms = problem.rooms_by_id
+    for room_id, occupants in _occupants(problem, assignments).items():
+        room = rooms[room_id]
+        for r in occupants:
+            message = fault(r, room)
+            if message is not None:
+                out.append(Violation(rule, message, residents=(r.id,), room=room.id))
+    return out
+
+
 def check_capacity(problem: Problem, assignments: Assignments) -> list[Violation]:
     """Each night, a room holds at most ``capacity`` residents whose stays cover that night.
 
@@ -157,23 +175,17 @@ def check_room_gender(problem: Problem, assignments: Assignments) -> list[Violat
     >>> print(check_room_gender(p, {"a": "A"})[0])
     room_gender: a (gender male) is in room A, which is for female residents only
     """
-    out: list[Violation] = []
-    for room_id, occupants in _occupants(problem, assignments).items():
-        room = problem.rooms_by_id[room_id]
-        if room.gender is None:
-            continue
-        for r in occupants:
-            if r.gender != room.gender:
-                out.append(
-                    Violation(
-                        "room_gender",
-                        f"{r.id} (gender {r.gender or 'not given'}) is in room {room.id}, "
-                        f"which is for {room.gender} residents only",
-                        residents=(r.id,),
-                        room=room.id,
-                    )
-                )
-    return out
+    return _each_placed(
+        problem,
+        assignments,
+        "room_gender",
+        lambda r, room: (
+            None
+            if room.gender is None or r.gender == room.gender
+            else f"{r.id} (gender {r.gender or 'not given'}) is in room {room.id}, "
+            f"which is for {room.gender} residents only"
+        ),
+    )
 
 
 def check_gender_mixing(problem: Problem, assignments: Assignments) -> list[Violation]:
@@ -247,22 +259,14 @@ def check_needs(problem: Problem, assignments: Assignments) -> list[Violation]:
     >>> print(check_needs(p, {"a": "A"})[0])
     needs: a needs 'accessible', which room A lacks
     """
-    out: list[Violation] = []
-    for room_id, occupants in _occupants(problem, assignments).items():
-        room = problem.rooms_by_id[room_id]
-        have = set(room.features)
-        for r in occupants:
-            missing = [n for n in r.needs if n not in have]
-            if missing:
-                out.append(
-                    Violation(
-                        "needs",
-                        f"{r.id} needs {', '.join(map(repr, missing))}, which room {room.id} lacks",
-                        residents=(r.id,),
-                        room=room.id,
-                    )
-                )
-    return out
+
+    def missing(r: Resident, room: Room) -> str | None:
+        lacks = [n for n in r.needs if n not in room.features]
+        if not lacks:
+            return None
+        return f"{r.id} needs {', '.join(map(repr, lacks))}, which room {room.id} lacks"
+
+    return _each_placed(problem, assignments, "needs", missing)
 
 
 def check_private(problem: Problem, assignments: Assignments) -> list[Violation]:
@@ -303,20 +307,16 @@ def check_budget(problem: Problem, assignments: Assignments) -> list[Violation]:
     >>> print(check_budget(p, {"a": "A"})[0])
     budget: room A costs 500 but a's budget is 400
     """
-    out: list[Violation] = []
-    for room_id, occupants in _occupants(problem, assignments).items():
-        room = problem.rooms_by_id[room_id]
-        for r in occupants:
-            if r.budget is not None and room.cost > r.budget:
-                out.append(
-                    Violation(
-                        "budget",
-                        f"room {room.id} costs {room.cost:g} but {r.id}'s budget is {r.budget:g}",
-                        residents=(r.id,),
-                        room=room.id,
-                    )
-                )
-    return out
+    return _each_placed(
+        problem,
+        assignments,
+        "budget",
+        lambda r, room: (
+            None
+            if r.budget is None or room.cost <= r.budget
+            else f"room {room.id} costs {room.cost:g} but {r.id}'s budget is {r.budget:g}"
+        ),
+    )
 
 
 def check_excluded_rooms(problem: Problem, assignments: Assignments) -> list[Violation]:
@@ -328,19 +328,16 @@ def check_excluded_rooms(problem: Problem, assignments: Assignments) -> list[Vio
     >>> print(check_excluded_rooms(p, {"a": "A"})[0])
     excluded_rooms: a is in room A, which is on their excluded rooms
     """
-    out: list[Violation] = []
-    for room_id, occupants in _occupants(problem, assignments).items():
-        for r in occupants:
-            if room_id in r.excluded_rooms:
-                out.append(
-                    Violation(
-                        "excluded_rooms",
-                        f"{r.id} is in room {room_id}, which is on their excluded rooms",
-                        residents=(r.id,),
-                        room=room_id,
-                    )
-                )
-    return out
+    return _each_placed(
+        problem,
+        assignments,
+        "excluded_rooms",
+        lambda r, room: (
+            None
+            if room.id not in r.excluded_rooms
+            else f"{r.id} is in room {room.id}, which is on their excluded rooms"
+        ),
+    )
 
 
 def check_avoid(problem: Problem, assignments: Assignments) -> list[Violation]:
