@@ -1,11 +1,12 @@
 """A quick, cautious first allocation, used as CP-SAT's solution hint when none is given.
 
-Residents are placed one by one (locked, then required, then by priority), each in the
-best-scoring candidate room that is still safe under *cautious* versions of the rules: a room
-counts everyone placed in it on every night (whatever their stays), takes one gender under
-``forbid``, is left to a private resident alone, and never mixes residents who avoid each
-other. Group members are left unhoused. The result is usually valid (a required group member
-or a full house can make it invalid); it is only a hint: CP-SAT repairs or ignores it.
+Residents are placed unit by unit (a group is one unit, everyone else a unit alone; units with
+a locked member first, then those with a required member, then by priority), each unit in the
+best-scoring candidate room that every member may use and where the unit keeps the sharing
+rules with the residents already there: capacity on every night (a sweep over the stays),
+gender mixing, private and avoid between residents whose stays overlap. The result is usually
+valid (a full house can leave a required resident out); it is only a hint: CP-SAT repairs or
+ignores it, and ``solve`` returns it as ``feasible`` only when the verifier passes it.
 
 Example
 -------
@@ -28,44 +29,71 @@ from roomalloc.model import Problem
 def greedy_allocation(
     problem: Problem, candidates: Candidates | None = None
 ) -> dict[str, str | None]:
-    """Every resident mapped to a room or ``None`` by the cautious greedy described above."""
+    """Every resident mapped to a room or ``None`` by the greedy described above."""
     c = candidates if candidates is not None else candidate_matrix(problem)
     forbid = problem.rules.gender_mixing == "forbid"
     residents = problem.residents
-    capacity = np.array([k.capacity for k in problem.rooms], dtype=np.int64)
-    used = np.zeros(len(problem.rooms), dtype=np.int64)
-    room_gender: dict[int, str | None] = {}
-    private_room: set[int] = set()
-    people: dict[int, set[str]] = {}
-    avoid: dict[str, set[str]] = {r.id: set(r.roommates.avoid) for r in residents}
-    for r in residents:
+    starts: list[int] = c.starts.tolist()
+    ends: list[int] = c.ends.tolist()
+    capacity = [k.capacity for k in problem.rooms]
+    placed: dict[int, list[int]] = {}
+    index = {r.id: i for i, r in enumerate(residents)}
+    avoid: dict[int, set[int]] = {i: set() for i in range(len(residents))}
+    for i, r in enumerate(residents):
         for s in r.roommates.avoid:
-            avoid.setdefault(s, set()).add(r.id)
-    order = sorted(
-        range(len(residents)),
-        key=lambda i: (not residents[i].locked, not residents[i].required, -residents[i].priority),
+            if s in index:
+                avoid[i].add(index[s])
+                avoid[index[s]].add(i)
+
+    def overlap(a: int, b: int) -> bool:
+        return starts[a] < ends[b] and starts[b] < ends[a]
+
+    def clash(a: int, b: int) -> bool:
+        if not overlap(a, b):
+            return False
+        ra, rb = residents[a], residents[b]
+        return (forbid and ra.gender != rb.gender) or ra.private or rb.private or b in avoid[a]
+
+    def fits(room: int, unit: list[int]) -> bool:
+        here = placed.get(room, [])
+        together = here + unit
+        if len(together) > capacity[room]:
+            # Departures sort before arrivals on the same day: stays are half-open.
+            events = sorted([(starts[i], 1) for i in together] + [(ends[i], -1) for i in together])
+            count = 0
+            for _, step in events:
+                count += step
+                if count > capacity[room]:
+                    return False
+        return not any(clash(a, b) for k, a in enumerate(unit) for b in [*here, *unit[k + 1 :]])
+
+    groups: dict[str, list[int]] = {}
+    units: list[list[int]] = []
+    for i, r in enumerate(residents):
+        if r.group is None:
+            units.append([i])
+        else:
+            if r.group not in groups:
+                groups[r.group] = []
+                units.append(groups[r.group])
+            groups[r.group].append(i)
+    units.sort(
+        key=lambda u: (
+            not any(residents[i].locked for i in u),
+            not any(residents[i].required for i in u),
+            -max(residents[i].priority for i in u),
+        )
     )
     out: dict[str, str | None] = {r.id: None for r in residents}
-    for i in order:
-        r = residents[i]
-        if r.group is not None:
-            continue
-        rooms = np.flatnonzero(c.allowed[i] & (used < capacity))
+    for unit in units:
+        rooms = np.flatnonzero(np.logical_and.reduce(c.allowed[unit]))
         if rooms.size == 0:
             continue
-        for j in rooms[np.argsort(-c.scores[i, rooms], kind="stable")].tolist():
-            occupants = people.get(j, set())
-            if j in private_room or (r.private and occupants):
-                continue
-            if forbid and occupants and room_gender.get(j) != r.gender:
-                continue
-            if occupants & avoid.get(r.id, set()):
-                continue
-            out[r.id] = c.room_ids[j]
-            used[j] += 1
-            people.setdefault(j, set()).add(r.id)
-            room_gender.setdefault(j, r.gender)
-            if r.private:
-                private_room.add(j)
-            break
+        score = c.scores[unit][:, rooms].sum(axis=0)
+        for j in rooms[np.argsort(-score, kind="stable")].tolist():
+            if fits(j, unit):
+                placed.setdefault(j, []).extend(unit)
+                for i in unit:
+                    out[residents[i].id] = c.room_ids[j]
+                break
     return out
