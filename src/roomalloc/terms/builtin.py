@@ -1,14 +1,14 @@
 """The built-in objective terms of the contract, written with the public :class:`Term` API.
 
 Each term's value comes from :mod:`roomalloc.evaluation` (the allocation alone); its model
-expression is added by :meth:`add_to_model` through the solver's build context.
+expression is added by :meth:`add_to_model` through the solver's build context. CP-SAT is
+imported only inside ``add_to_model``, so scoring an allocation (and so the verifier) never
+loads the solver library.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from ortools.sat.python import cp_model
 
 from roomalloc import evaluation
 from roomalloc.model import Problem
@@ -67,6 +67,8 @@ class RoommatesTerm(Term):
         return evaluation.roommates_value(problem, assignments)
 
     def add_to_model(self, ctx: Any) -> Any:
+        from ortools.sat.python import cp_model
+
         # One "both in room k" literal per wanted pair and shared candidate room, implying both
         # placements. The objective pushes it up, so it equals "x_a and x_b" at an optimum and
         # never exceeds the value (the bound stays valid); leaving out the converse clause
@@ -113,14 +115,10 @@ class RoommatesTerm(Term):
         for (r, k), lits in partners.items():
             beds = ctx.room(k).capacity
             if len(lits) > beds - 1:
-                group = [c.resident_index[r]] + [
-                    c.resident_index[m] for m in partner_ids[(r, k)]
-                ]
+                group = [c.resident_index[r]] + [c.resident_index[m] for m in partner_ids[(r, k)]]
                 if c.starts[group].max() >= c.ends[group].min():
                     continue
-                ctx.model.add(
-                    cp_model.LinearExpr.sum(lits) <= (beds - 1) * ctx.placements[r][k]
-                )
+                ctx.model.add(cp_model.LinearExpr.sum(lits) <= (beds - 1) * ctx.placements[r][k])
         return ctx.linear(pairs)
 
 
@@ -190,6 +188,8 @@ class Fairness(Term):
         return evaluation.fairness_value(problem, assignments)
 
     def add_to_model(self, ctx: Any) -> Any:
+        from ortools.sat.python import cp_model
+
         # F = min(SCALE, e_r for residents with best(r) > 0), e_r = SCALE * score/best of the
         # room when housed, SCALE when not; each ratio is rounded to 1/SCALE, declared as the
         # term's tolerance.
