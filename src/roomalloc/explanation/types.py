@@ -12,7 +12,7 @@ Example
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 # The kinds of reason, in the order a reader meets them: the resident's own rules first,
@@ -21,8 +21,30 @@ STATIC_KINDS = ("needs", "budget", "room_gender", "unavailable", "excluded_rooms
 DYNAMIC_KINDS = ("locked", "group", "full", "gender_mixing", "private", "avoid")
 
 
+def _json_ready(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _json_ready(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple | list):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    return value
+
+
+class JsonReady:
+    """Base of the explanation records: ``to_dict()`` gives every field, JSON-ready.
+
+    Nested records become dicts, tuples become lists, dicts are copied.
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        out: dict[str, Any] = _json_ready(self)
+        return out
+
+
 @dataclass(frozen=True)
-class Reason:
+class Reason(JsonReady):
     """One reason a resident is not in a room, in words, with the people and rooms it names.
 
     ``kind`` is a rule name (``needs``, ``budget``, ``room_gender``, ``unavailable``,
@@ -37,19 +59,9 @@ class Reason:
     rooms: tuple[str, ...] = ()
     loss: float | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "kind": self.kind,
-            "text": self.text,
-            "residents": list(self.residents),
-            "rooms": list(self.rooms),
-            "loss": self.loss,
-        }
-
 
 @dataclass(frozen=True)
-class TermShare:
+class TermShare(JsonReady):
     """One objective term's part: raw value, weight, signed contribution and share.
 
     ``contribution`` is ``+weight*value`` for a maximised term and ``-weight*value`` for a
@@ -64,20 +76,9 @@ class TermShare:
     contribution: float
     share: float
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "term": self.term,
-            "sense": self.sense,
-            "weight": self.weight,
-            "value": self.value,
-            "contribution": self.contribution,
-            "share": self.share,
-        }
-
 
 @dataclass(frozen=True)
-class Breakdown:
+class Breakdown(JsonReady):
     """What drives the objective: every term's share, the bound and the gap to it."""
 
     status: str
@@ -87,33 +88,18 @@ class Breakdown:
     gap: float | None
     relative_gap: float | None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "status": self.status,
-            "objective": self.objective,
-            "terms": [t.to_dict() for t in self.terms],
-            "bound": self.bound,
-            "gap": self.gap,
-            "relative_gap": self.relative_gap,
-        }
-
 
 @dataclass(frozen=True)
-class Move:
+class Move(JsonReady):
     """One resident who changes room in a what-if (``None`` means unhoused)."""
 
     resident: str
     before: str | None
     after: str | None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {"resident": self.resident, "before": self.before, "after": self.after}
-
 
 @dataclass(frozen=True)
-class Price:
+class Price(JsonReady):
     """The what-if of forcing one placement: the objective change and who else moves.
 
     ``status`` is the re-solve's status; ``change`` is ``after - before`` (negative: the
@@ -132,24 +118,9 @@ class Price:
     term_changes: dict[str, float] = field(default_factory=dict)
     text: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "resident": self.resident,
-            "room": self.room,
-            "status": self.status,
-            "before": self.before,
-            "after": self.after,
-            "change": self.change,
-            "proven": self.proven,
-            "moves": [m.to_dict() for m in self.moves],
-            "term_changes": dict(self.term_changes),
-            "text": self.text,
-        }
-
 
 @dataclass(frozen=True)
-class Alternative:
+class Alternative(JsonReady):
     """A room the resident scores higher than the one given, and why they are not there."""
 
     room: str
@@ -157,18 +128,9 @@ class Alternative:
     reasons: tuple[Reason, ...]
     price: Price | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "room": self.room,
-            "score": self.score,
-            "reasons": [r.to_dict() for r in self.reasons],
-            "price": self.price.to_dict() if self.price else None,
-        }
-
 
 @dataclass(frozen=True)
-class ResidentExplanation:
+class ResidentExplanation(JsonReady):
     """Why one resident got what they got.
 
     ``best_score`` is the best preference score over the rooms the resident's own rules allow
@@ -190,25 +152,9 @@ class ResidentExplanation:
     alternatives: tuple[Alternative, ...]
     unhoused: tuple[Reason, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "resident": self.resident,
-            "name": self.name,
-            "room": self.room,
-            "score": self.score,
-            "best_score": self.best_score,
-            "preferences_met": list(self.preferences_met),
-            "preferences_unmet": list(self.preferences_unmet),
-            "roommates_met": list(self.roommates_met),
-            "roommates_unmet": list(self.roommates_unmet),
-            "alternatives": [a.to_dict() for a in self.alternatives],
-            "unhoused": [r.to_dict() for r in self.unhoused],
-        }
-
 
 @dataclass(frozen=True)
-class BlockingSwap:
+class BlockingSwap(JsonReady):
     """Two housed residents who would both strictly gain by swapping rooms, legally.
 
     ``objective_change`` is the change of the objective if they swapped; ``outweighed_by`` is
@@ -227,24 +173,9 @@ class BlockingSwap:
     outweighed_by: str | None
     text: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "first": self.first,
-            "second": self.second,
-            "first_room": self.first_room,
-            "second_room": self.second_room,
-            "first_gain": self.first_gain,
-            "second_gain": self.second_gain,
-            "objective_change": self.objective_change,
-            "term_changes": dict(self.term_changes),
-            "outweighed_by": self.outweighed_by,
-            "text": self.text,
-        }
-
 
 @dataclass(frozen=True)
-class BlockingMove:
+class BlockingMove(JsonReady):
     """A resident who prefers a room with a free bed they may legally take.
 
     ``room_from`` is None for an unhoused resident (whose gain is being housed at all).
@@ -259,22 +190,9 @@ class BlockingMove:
     outweighed_by: str | None
     text: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "resident": self.resident,
-            "room_from": self.room_from,
-            "room_to": self.room_to,
-            "gain": self.gain,
-            "objective_change": self.objective_change,
-            "term_changes": dict(self.term_changes),
-            "outweighed_by": self.outweighed_by,
-            "text": self.text,
-        }
-
 
 @dataclass(frozen=True)
-class StabilityReport:
+class StabilityReport(JsonReady):
     """Blocking swaps and blocking moves of an allocation; ``stable`` when there are none."""
 
     swaps: tuple[BlockingSwap, ...]
@@ -286,9 +204,5 @@ class StabilityReport:
         return not self.swaps and not self.moves
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "stable": self.stable,
-            "swaps": [s.to_dict() for s in self.swaps],
-            "moves": [m.to_dict() for m in self.moves],
-        }
+        """JSON-ready form, with ``stable`` first."""
+        return {"stable": self.stable, **super().to_dict()}
