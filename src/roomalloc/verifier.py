@@ -110,6 +110,40 @@ def _each_placed(
     return out
 
 
+Fault = tuple[tuple[str, ...], str]
+"""A broken sharing rule: the residents it names, and the message (the night is appended)."""
+
+
+def _each_sharing(
+    problem: Problem,
+    assignments: Assignments,
+    rule: str,
+    relevant: Callable[[list[Resident]], bool],
+    faults: Callable[[Resident, Resident, str], Iterable[Fault]],
+) -> list[Violation]:
+    """Violations of ``rule`` among residents sharing a room on some night.
+
+    ``relevant`` skips rooms whose occupants cannot break the rule; ``faults`` names what each
+    pair of overlapping occupants breaks, and the first shared night is added here.
+    """
+    out: list[Violation] = []
+    for room_id, occupants in _occupants(problem, assignments).items():
+        if len(occupants) < 2 or not relevant(occupants):
+            continue
+        for a, b, night in _overlapping_pairs(occupants):
+            for residents, message in faults(a, b, room_id):
+                out.append(
+                    Violation(
+                        rule,
+                        f"{message} {_when(night)}",
+                        residents=residents,
+                        room=room_id,
+                        night=_night(night),
+                    )
+                )
+    return out
+
+
 def check_capacity(problem: Problem, assignments: Assignments) -> list[Violation]:
     """Each night, a room holds at most ``capacity`` residents whose stays cover that night.
 
@@ -199,24 +233,18 @@ def check_gender_mixing(problem: Problem, assignments: Assignments) -> list[Viol
     """
     if problem.rules.gender_mixing != "forbid":
         return []
-    out: list[Violation] = []
-    for room_id, occupants in _occupants(problem, assignments).items():
-        if len(occupants) < 2 or len({r.gender for r in occupants}) < 2:
-            continue
-        for a, b, night in _overlapping_pairs(occupants):
-            if a.gender != b.gender:
-                out.append(
-                    Violation(
-                        "gender_mixing",
-                        f"{a.id} ({a.gender or 'gender not given'}) and "
-                        f"{b.id} ({b.gender or 'gender not given'}) share room {room_id} "
-                        f"{_when(night)}",
-                        residents=(a.id, b.id),
-                        room=room_id,
-                        night=_night(night),
-                    )
-                )
-    return out
+
+    def mixed(a: Resident, b: Resident, room_id: str) -> Iterator[Fault]:
+        if a.gender != b.gender:
+            yield (
+                (a.id, b.id),
+                f"{a.id} ({a.gender or 'gender not given'}) and "
+                f"{b.id} ({b.gender or 'gender not given'}) share room {room_id}",
+            )
+
+    return _each_sharing(
+        problem, assignments, "gender_mixing", lambda occ: len({r.gender for r in occ}) > 1, mixed
+    )
 
 
 def check_unavailable(problem: Problem, assignments: Assignments) -> list[Violation]:
@@ -278,24 +306,18 @@ def check_private(problem: Problem, assignments: Assignments) -> list[Violation]
     >>> print(check_private(p, {"a": "A", "b": "A"})[0])
     private: a must have room A alone but shares it with b on every night
     """
-    out: list[Violation] = []
-    for room_id, occupants in _occupants(problem, assignments).items():
-        if len(occupants) < 2 or not any(r.private for r in occupants):
-            continue
-        for a, b, night in _overlapping_pairs(occupants):
-            for p, other in ((a, b), (b, a)):
-                if p.private:
-                    out.append(
-                        Violation(
-                            "private",
-                            f"{p.id} must have room {room_id} alone but shares it with "
-                            f"{other.id} {_when(night)}",
-                            residents=(p.id, other.id),
-                            room=room_id,
-                            night=_night(night),
-                        )
-                    )
-    return out
+
+    def shared(a: Resident, b: Resident, room_id: str) -> Iterator[Fault]:
+        for p, other in ((a, b), (b, a)):
+            if p.private:
+                yield (
+                    (p.id, other.id),
+                    f"{p.id} must have room {room_id} alone but shares it with {other.id}",
+                )
+
+    return _each_sharing(
+        problem, assignments, "private", lambda occ: any(r.private for r in occ), shared
+    )
 
 
 def check_budget(problem: Problem, assignments: Assignments) -> list[Violation]:
@@ -356,23 +378,15 @@ def check_avoid(problem: Problem, assignments: Assignments) -> list[Violation]:
             avoid.add(frozenset((r.id, s)))
     if not avoid:
         return []
-    out: list[Violation] = []
-    for room_id, occupants in _occupants(problem, assignments).items():
-        if len(occupants) < 2:
-            continue
-        for a, b, night in _overlapping_pairs(occupants):
-            if frozenset((a.id, b.id)) in avoid:
-                out.append(
-                    Violation(
-                        "avoid",
-                        f"{a.id} and {b.id} must not share a room but are both in room "
-                        f"{room_id} {_when(night)}",
-                        residents=(a.id, b.id),
-                        room=room_id,
-                        night=_night(night),
-                    )
-                )
-    return out
+
+    def avoided(a: Resident, b: Resident, room_id: str) -> Iterator[Fault]:
+        if frozenset((a.id, b.id)) in avoid:
+            yield (
+                (a.id, b.id),
+                f"{a.id} and {b.id} must not share a room but are both in room {room_id}",
+            )
+
+    return _each_sharing(problem, assignments, "avoid", lambda occ: True, avoided)
 
 
 def check_group(problem: Problem, assignments: Assignments) -> list[Violation]:
