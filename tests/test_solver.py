@@ -195,3 +195,123 @@ def test_unguarded_model_has_no_guards_and_counts_its_variables() -> None:
     assert built.guards == {}
     assert built.stats["placement_variables"] == 48
     assert built.stats["variables"] > 48
+
+
+def _roommate_pair() -> Problem:
+    rooms = [Room(id="A", capacity=2), Room(id="B", capacity=2)]
+    residents = [
+        Resident(id="a", gender="f", roommates=Roommates(want=("b",))),
+        Resident(id="b", gender="f", roommates=Roommates(want=("a",))),
+        Resident(id="c", gender="m"),
+    ]
+    return Problem(rooms=rooms, residents=residents)
+
+
+def test_complete_hint_gives_every_helper_variable_the_allocation_s_value() -> None:
+    p = _roommate_pair()
+    built = build_model(p)
+    allocation = {"a": "A", "b": "A", "c": "B"}
+    assert built.complete_hint(allocation, time_limit=10.0)
+    hint = built.model.proto.solution_hint
+    hinted = dict(zip(hint.vars, hint.values, strict=True))
+    assert len(hinted) == len(built.model.proto.variables)  # helpers too, not only placements
+    for r, rooms in built.context.placements.items():
+        for k, x in rooms.items():
+            assert hinted[x.index] == int(allocation[r] == k)
+    # The hint is a whole solution: CP-SAT told to follow it exactly finds it at once.
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    assert solver.solve(built.model) == cp_model.OPTIMAL
+    assert built.assignments(solver.boolean_value) == allocation
+
+
+def test_complete_hint_keeps_the_placement_hint_when_the_allocation_breaks_a_rule() -> None:
+    p = _roommate_pair()
+    built = build_model(p)
+    mixed = {"a": "A", "b": "B", "c": "A"}  # c shares with a: gender mixing is forbidden
+    assert not built.complete_hint(mixed, time_limit=10.0)
+    hint = built.model.proto.solution_hint
+    placements = {x.index for rooms in built.context.placements.values() for x in rooms.values()}
+    assert placements <= set(hint.vars)
+    assert len(hint.vars) < len(built.model.proto.variables)
+
+
+def test_the_time_limit_covers_the_model_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    from roomalloc.solver import search
+
+    real_build = search.build_model
+    seen: list[float] = []
+
+    def slow_build(*args: object, **kwargs: object) -> object:
+        import time
+
+        time.sleep(0.5)  # a build that uses the whole limit
+        return real_build(*args, **kwargs)  # type: ignore[arg-type]
+
+    real_run = search._run_interruptibly
+
+    def spy(solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: object) -> int:
+        seen.append(solver.parameters.max_time_in_seconds)
+        return real_run(solver, model, watcher)
+
+    monkeypatch.setattr(search, "build_model", slow_build)
+    monkeypatch.setattr(search, "_run_interruptibly", spy)
+    result = roomalloc.solve(cohort(residents=30, seed=2), time_limit=0.4, workers=1)
+    assert seen == [0.0]
+    assert result.status == "feasible"  # the greedy start, which passes check
+
+
+def test_roommate_literals_exist_only_in_rooms_with_two_beds_or_more() -> None:
+    p = Problem(
+        rooms=[Room(id="single", capacity=1), Room(id="double", capacity=2)],
+        residents=[Resident(id="a", roommates=Roommates(want=("b",))),
+                   Resident(id="b", roommates=Roommates(want=("a",)))],
+        objective=[TermSpec(term="roommates", weight=1)],
+    )
+    names = [v.name for v in build_model(p).model.proto.variables]
+    assert [n for n in names if n.startswith("together")] == ["together[a|b|double]"]
+    result = roomalloc.solve(p, workers=1)
+    assert result.status == "optimal"
+    assert result.assignments == {"a": "double", "b": "double"}
+    assert result.terms["roommates"] == 2.0
+
+
+def _subsolvers_seen(monkeypatch: pytest.MonkeyPatch, **kwargs: object) -> list[str]:
+    from roomalloc.solver import search
+
+    real_run = search._run_interruptibly
+    seen: list[str] = []
+
+    def spy(solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: object) -> int:
+        seen.extend(solver.parameters.subsolvers)
+        return real_run(solver, model, watcher)
+
+    monkeypatch.setattr(search, "_run_interruptibly", spy)
+    result = roomalloc.solve(_ties(), **kwargs)  # type: ignore[arg-type]
+    assert result.status == "optimal"
+    return seen
+
+
+def test_two_workers_search_with_the_full_lp_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _subsolvers_seen(monkeypatch, workers=2) == ["max_lp"]
+
+
+def test_four_workers_swap_default_lp_for_max_lp(monkeypatch: pytest.MonkeyPatch) -> None:
+    from roomalloc.solver import search
+
+    solver = cp_model.CpSolver()
+    search._prefer_full_lp(solver.parameters, 4)
+    assert list(solver.parameters.ignore_subsolvers) == ["default_lp"]
+    assert list(solver.parameters.extra_subsolvers) == ["max_lp"]
+
+
+def test_many_workers_keep_cp_sat_s_own_portfolio(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _subsolvers_seen(monkeypatch, workers=8) == []
+
+
+def test_subsolvers_given_as_parameters_replace_the_choice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    chosen = _subsolvers_seen(monkeypatch, workers=2, parameters={"subsolvers": ["no_lp"]})
+    assert chosen == ["no_lp"]

@@ -20,6 +20,7 @@ Example
 from __future__ import annotations
 
 import math
+import os
 import signal
 import threading
 import time
@@ -37,6 +38,11 @@ from roomalloc.verifier import check
 
 #: ``progress(elapsed_seconds, objective, bound)``, called on each improving solution.
 Progress = Callable[[float, float, float | None], None]
+
+#: The hint's completion (:meth:`BuiltModel.complete_hint`) may use this share of the time
+#: limit, and never more than ``_COMPLETION_CAP`` seconds.
+_COMPLETION_SHARE = 0.2
+_COMPLETION_CAP = 30.0
 
 _STATUS: dict[Any, Status] = {
     cp_model.OPTIMAL: "optimal",
@@ -112,6 +118,34 @@ def _run_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel, watch
     return status
 
 
+_SUBSOLVER_FIELDS = {"subsolvers", "extra_subsolvers", "ignore_subsolvers", "filter_subsolvers"}
+
+
+def _prefer_full_lp(params: Any, workers: int) -> None:
+    """Make CP-SAT's full-problem LP worker ``max_lp`` (linearization level 2).
+
+    With fewer than six workers CP-SAT's portfolio runs ``default_lp``, which resets
+    ``linearization_level`` to 1, and no ``max_lp``: with two workers the bound of a
+    300-resident campus stayed 3 % above the optimum for 120 s, while ``max_lp`` proves it
+    optimal in 15 s. The other workers keep running the neighbourhood searches.
+    """
+    if workers <= 2:
+        params.subsolvers.append("max_lp")
+    elif workers < 6:
+        params.ignore_subsolvers.append("default_lp")
+        params.extra_subsolvers.append("max_lp")
+
+
+def _effective_workers(workers: int) -> int:
+    """The number of search workers CP-SAT runs for ``workers`` (0: one per available core)."""
+    if workers > 0:
+        return workers
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
 def _diagnosis(problem: Problem, rules: Sequence[Rule]) -> tuple[str, ...]:
     """Plain-words reasons from :func:`roomalloc.diagnose`."""
     from roomalloc.explain import diagnose  # late: explain builds on this module
@@ -154,19 +188,38 @@ def solve(
         # A cautious greedy start: on large models it gives the search a first allocation
         # long before the LP relaxation is solved.
         start = greedy_allocation(problem, built.candidates)
-    built.add_hint(start)
+    completion = _COMPLETION_SHARE * time_limit if time_limit is not None else _COMPLETION_CAP
+    try:
+        built.complete_hint(start, min(completion, _COMPLETION_CAP))
+        interrupted = False
+    except KeyboardInterrupt:  # Ctrl-C before the search: keep the start, search no further
+        interrupted = True
     solver = cp_model.CpSolver()
     params = solver.parameters
-    if time_limit is not None:
-        params.max_time_in_seconds = float(time_limit)
+    if time_limit is not None or interrupted:
+        # The limit covers the whole call: the model build and the hint come out of it.
+        left = float(time_limit or 0.0) - (time.perf_counter() - started)
+        params.max_time_in_seconds = max(0.0, left) if not interrupted else 0.0
     params.num_workers = int(workers)
     params.random_seed = int(seed)
     params.catch_sigint_signal = False  # our own handler stops the search and keeps the best
     # The full LP relaxation (with cuts) is what proves allocations optimal: without it even a
     # 40-resident campus is not proven in 20 s; with it, in under a second.
     params.linearization_level = 2
-    for name, value in (parameters or {}).items():
-        setattr(params, name, value)
+    # Solve that LP whole at the root instead of adding rows lazily in rounds of 2,000
+    # iterations: a 500-resident campus reaches the LP bound in 31 s this way, while the lazy
+    # rounds were still 4 % above it after 45 s; a 300-resident campus is proven in 18 s
+    # instead of 29 s.
+    params.add_lp_constraints_lazily = False
+    params.root_lp_iterations = 1_000_000
+    given = dict(parameters or {})
+    for name, value in given.items():
+        if name in _SUBSOLVER_FIELDS:
+            getattr(params, name).extend(value)  # repeated fields: fresh, so empty
+        else:
+            setattr(params, name, value)
+    if not _SUBSOLVER_FIELDS & given.keys():
+        _prefer_full_lp(params, _effective_workers(workers))
     watcher = _Watcher(built, progress)
     code = _run_interruptibly(solver, built.model, watcher)
     if code == cp_model.MODEL_INVALID:

@@ -73,7 +73,8 @@ class RoommatesTerm(Term):
         # placements. The objective pushes it up, so it equals "x_a and x_b" at an optimum and
         # never exceeds the value (the bound stays valid); leaving out the converse clause
         # saves one constraint per literal. Pairs that can never share a room (avoid, private,
-        # different genders under "forbid") get none.
+        # different genders under "forbid") get none, nor do one-bed rooms: there the literal
+        # could only take 1/2 in the LP relaxation, loosening the bound (30 % of campus rooms).
         residents = {r.id: r for r in ctx.problem.residents}
         forbid = ctx.problem.rules.gender_mixing == "forbid"
         weight: dict[tuple[str, str], int] = {}
@@ -99,8 +100,8 @@ class RoommatesTerm(Term):
             rooms_b = ctx.placements[b]
             for k, xa in ctx.placements[a].items():
                 xb = rooms_b.get(k)
-                if xb is None:
-                    continue
+                if xb is None or ctx.room(k).capacity < 2:
+                    continue  # a one-bed room never holds two residents whose stays overlap
                 both = ctx.new_bool(f"together[{a}|{b}|{k}]")
                 ctx.model.add_implication(both, xa)
                 ctx.model.add_implication(both, xb)
