@@ -188,18 +188,22 @@ def solve(
         # A cautious greedy start: on large models it gives the search a first allocation
         # long before the LP relaxation is solved.
         start = greedy_allocation(problem, built.candidates)
-    completion = _COMPLETION_SHARE * time_limit if time_limit is not None else _COMPLETION_CAP
+    budget = _COMPLETION_CAP
+    if time_limit is not None:
+        budget = min(budget, _COMPLETION_SHARE * time_limit)
     try:
-        built.complete_hint(start, min(completion, _COMPLETION_CAP))
+        built.complete_hint(start, budget)
         interrupted = False
     except KeyboardInterrupt:  # Ctrl-C before the search: keep the start, search no further
         interrupted = True
     solver = cp_model.CpSolver()
     params = solver.parameters
-    if time_limit is not None or interrupted:
+    if interrupted:
+        params.max_time_in_seconds = 0.0
+    elif time_limit is not None:
         # The limit covers the whole call: the model build and the hint come out of it.
-        left = float(time_limit or 0.0) - (time.perf_counter() - started)
-        params.max_time_in_seconds = max(0.0, left) if not interrupted else 0.0
+        left = float(time_limit) - (time.perf_counter() - started)
+        params.max_time_in_seconds = max(0.0, left)
     params.num_workers = int(workers)
     params.random_seed = int(seed)
     params.catch_sigint_signal = False  # our own handler stops the search and keeps the best
