@@ -20,6 +20,7 @@ import time
 import roomalloc
 from roomalloc.solver import build_model
 from roomalloc.synthetic import cohort
+from roomalloc.synthetic.knobs import parse_knob
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,11 +30,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--preset", default="campus")
     parser.add_argument("--time-limit", type=float, default=600.0)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--knob", action="append", default=[], metavar="NAME=VALUE",
+                        help="override one knob of the preset (repeatable), e.g. supply_ratio=1.1")
     parser.add_argument("--json", action="store_true", help="one JSON line instead of text")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
-    problem = cohort(residents=args.residents, seed=args.seed, preset=args.preset)
+    knobs = dict(parse_knob(k) for k in args.knob)
+    problem = cohort(residents=args.residents, seed=args.seed, preset=args.preset, **knobs)
     generated = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -58,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         gap = (result.bound - result.objective) / max(1.0, abs(result.objective))
     row = {
         "preset": args.preset,
+        "knobs": args.knob,
         "residents": len(problem.residents),
         "rooms": len(problem.rooms),
         "beds": sum(k.capacity for k in problem.rooms),

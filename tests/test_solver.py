@@ -224,6 +224,12 @@ def test_complete_hint_gives_every_helper_variable_the_allocation_s_value() -> N
     solver.parameters.num_workers = 1
     assert solver.solve(built.model) == cp_model.OPTIMAL
     assert built.assignments(solver.boolean_value) == allocation
+    # Worth what the allocation is worth: the met wish counts in the hint (its "together"
+    # literal is 1, not merely allowed to be 0).
+    assert built.objective is not None
+    hinted_value = built.objective.to_objective(solver.objective_value)
+    assert hinted_value == roomalloc.evaluate(p, allocation).objective
+    assert roomalloc.evaluate(p, allocation).terms["roommates"] == 2.0
 
 
 def test_complete_hint_keeps_the_placement_hint_when_the_allocation_breaks_a_rule() -> None:

@@ -29,15 +29,24 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from roomalloc.candidates import Candidates
 from roomalloc.evaluation import evaluate
 from roomalloc.model import Problem, Result, Status
 from roomalloc.rules.base import Rule
 from roomalloc.solver.builder import BuiltModel, build_model
 from roomalloc.solver.greedy import greedy_allocation
+from roomalloc.solver.shortlist import SHORTLIST_SIZE, shortlist
 from roomalloc.verifier import check
 
 #: ``progress(elapsed_seconds, objective, bound)``, called on each improving solution.
 Progress = Callable[[float, float, float | None], None]
+
+#: The shortlist search (:mod:`roomalloc.solver.shortlist`) runs when the full model has more
+#: than ``_SHORTLIST_FROM`` times the pairs of the shortlists, and gets ``_SHORTLIST_SHARE`` of
+#: the time left, at most ``_SHORTLIST_CAP`` seconds.
+_SHORTLIST_FROM = 3
+_SHORTLIST_SHARE = 0.25
+_SHORTLIST_CAP = 300.0
 
 #: The hint's completion (:meth:`BuiltModel.complete_hint`) may use this share of the time
 #: limit, and never more than ``_COMPLETION_CAP`` seconds.
@@ -53,25 +62,36 @@ _STATUS: dict[Any, Status] = {
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
-    """Reports each improving solution to the progress callback."""
+    """Reports each improving solution to the progress callback; notes a Ctrl-C.
 
-    def __init__(self, built: BuiltModel, progress: Progress | None) -> None:
+    ``elapsed`` counts from ``started`` (the start of the ``solve`` call). A shortlist search
+    reports no bound: its bound is not the problem's.
+    """
+
+    def __init__(self, built: BuiltModel, progress: Progress | None, started: float,
+                 *, bounded: bool = True) -> None:
         super().__init__()
         self._built = built
         self._progress = progress
+        self._started = started
+        self._bounded = bounded
         self.solutions = 0
+        self.interrupted = False
 
     def on_solution_callback(self) -> None:
         self.solutions += 1
         if self._progress is None:
             return
+        elapsed = time.perf_counter() - self._started
         scaled = self._built.objective
         if scaled is None:
-            self._progress(self.wall_time, 0.0, None)
+            self._progress(elapsed, 0.0, None)
             return
         objective = scaled.to_objective(self.objective_value)
-        bound = scaled.to_objective(self.best_objective_bound) + self._built.tolerance
-        self._progress(self.wall_time, objective, bound)
+        bound = None
+        if self._bounded:
+            bound = scaled.to_objective(self.best_objective_bound) + self._built.tolerance
+        self._progress(elapsed, objective, bound)
 
 
 def _run_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: Any) -> int:
@@ -95,8 +115,13 @@ def _run_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel, watch
         finally:
             done.set()
 
-    def on_sigint(signum: int, frame: Any) -> None:
+    def stop() -> None:
+        if isinstance(watcher, _Watcher):
+            watcher.interrupted = True
         solver.stop_search()
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        stop()
 
     worker = threading.Thread(target=run, name="roomalloc-cp-sat", daemon=True)
     in_main = threading.current_thread() is threading.main_thread()
@@ -107,7 +132,7 @@ def _run_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel, watch
             try:
                 done.wait(0.05)
             except KeyboardInterrupt:  # a handler installed by someone else raised it
-                solver.stop_search()
+                stop()
         worker.join()
     finally:
         if in_main and previous is not None:
@@ -164,6 +189,7 @@ def solve(
     rules: Sequence[Rule] = (),
     diagnose: bool = True,
     parameters: Mapping[str, Any] | None = None,
+    shortlists: bool = True,
 ) -> Result:
     """Find the best allocation of ``problem``: every hard rule holds, the objective is maximal.
 
@@ -174,13 +200,16 @@ def solve(
     ``progress`` is called as
     ``progress(elapsed_seconds, objective, bound)`` on each improving solution; ``rules`` are
     custom :class:`roomalloc.Rule` plug-ins; ``diagnose`` attaches plain-words reasons to an
-    infeasible result; ``parameters`` sets further CP-SAT parameters by name.
+    infeasible result; ``parameters`` sets further CP-SAT parameters by name; ``shortlists``
+    lets a large problem be searched first over each resident's best rooms
+    (:mod:`roomalloc.solver.shortlist`), then over the full model from the allocation found.
 
     Status: ``optimal`` (proven), ``feasible`` (valid, not proven optimal), ``infeasible``
     (proven impossible) or ``unknown`` (nothing found in time). Every resident appears in
     ``assignments`` unless the status is ``infeasible`` or ``unknown``.
     """
     started = time.perf_counter()
+    deadline = None if time_limit is None else started + float(time_limit)
     built = build_model(problem, rules=rules)
     if hint is not None:
         start = dict(hint.assignments if isinstance(hint, Result) else hint)
@@ -188,44 +217,14 @@ def solve(
         # A cautious greedy start: on large models it gives the search a first allocation
         # long before the LP relaxation is solved.
         start = greedy_allocation(problem, built.candidates)
-    budget = _COMPLETION_CAP
-    if time_limit is not None:
-        budget = min(budget, _COMPLETION_SHARE * time_limit)
-    try:
-        built.complete_hint(start, budget)
-        interrupted = False
-    except KeyboardInterrupt:  # Ctrl-C before the search: keep the start, search no further
-        interrupted = True
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    if interrupted:
-        params.max_time_in_seconds = 0.0
-    elif time_limit is not None:
-        # The limit covers the whole call: the model build and the hint come out of it.
-        left = float(time_limit) - (time.perf_counter() - started)
-        params.max_time_in_seconds = max(0.0, left)
-    params.num_workers = int(workers)
-    params.random_seed = int(seed)
-    params.catch_sigint_signal = False  # our own handler stops the search and keeps the best
-    # The full LP relaxation (with cuts) is what proves allocations optimal: without it even a
-    # 40-resident campus is not proven in 20 s; with it, in under a second.
-    params.linearization_level = 2
-    # Solve that LP whole at the root instead of adding rows lazily in rounds of 2,000
-    # iterations: a 500-resident campus reaches the LP bound in 31 s this way, while the lazy
-    # rounds were still 4 % above it after 45 s; a 300-resident campus is proven in 18 s
-    # instead of 29 s.
-    params.add_lp_constraints_lazily = False
-    params.root_lp_iterations = 1_000_000
-    given = dict(parameters or {})
-    for name, value in given.items():
-        if name in _SUBSOLVER_FIELDS:
-            getattr(params, name).extend(value)  # repeated fields: fresh, so empty
-        else:
-            setattr(params, name, value)
-    if not _SUBSOLVER_FIELDS & given.keys():
-        _prefer_full_lp(params, _effective_workers(workers))
-    watcher = _Watcher(built, progress)
-    code = _run_interruptibly(solver, built.model, watcher)
+    options = (workers, seed, parameters)
+    interrupted = False
+    if shortlists and _worth_shortlisting(built.candidates):
+        start, interrupted = _shortlist_search(problem, rules, built, start, deadline, options,
+                                               progress, started)
+    watcher = _Watcher(built, progress, started)
+    watcher.interrupted = interrupted
+    solver, code = _search(built, start, deadline, options, watcher)
     if code == cp_model.MODEL_INVALID:
         raise RuntimeError(
             "roomalloc built an invalid CP-SAT model (a bug in roomalloc or a plug-in): "
@@ -258,6 +257,97 @@ def solve(
         terms=ev.terms,
         solve_seconds=time.perf_counter() - started,
     )
+
+
+#: ``workers``, ``seed`` and ``parameters`` of a ``solve`` call, passed on to each search.
+_Options = tuple[int, int, Mapping[str, Any] | None]
+
+
+def _search(
+    built: BuiltModel,
+    start: Mapping[str, str | None],
+    deadline: float | None,
+    options: _Options,
+    watcher: _Watcher,
+) -> tuple[cp_model.CpSolver, int]:
+    """Hint ``start`` (completed), configure CP-SAT and search ``built`` until ``deadline``.
+
+    After a Ctrl-C (``watcher.interrupted``, set before or during the hint's completion) the
+    search gets no time.
+    """
+    solver = cp_model.CpSolver()
+    if watcher.interrupted:
+        built.add_hint(dict(start))
+    else:
+        budget = _COMPLETION_CAP
+        if deadline is not None:
+            budget = min(budget, _COMPLETION_SHARE * (deadline - time.perf_counter()))
+        try:
+            built.complete_hint(dict(start), budget)
+        except KeyboardInterrupt:  # Ctrl-C before the search: keep the start, search no further
+            watcher.interrupted = True
+    workers, seed, parameters = options
+    params = solver.parameters
+    if watcher.interrupted:
+        params.max_time_in_seconds = 0.0
+    elif deadline is not None:
+        # The limit covers the whole call: the model build and the hint come out of it.
+        params.max_time_in_seconds = max(0.0, deadline - time.perf_counter())
+    params.num_workers = int(workers)
+    params.random_seed = int(seed)
+    params.catch_sigint_signal = False  # our own handler stops the search and keeps the best
+    # The full LP relaxation (with cuts) is what proves allocations optimal: without it even a
+    # 40-resident campus is not proven in 20 s; with it, in under a second.
+    params.linearization_level = 2
+    # Solve that LP whole at the root instead of adding rows lazily in rounds of 2,000
+    # iterations: a 500-resident campus reaches the LP bound in 31 s this way, while the lazy
+    # rounds were still 4 % above it after 45 s; a 300-resident campus is proven in 18 s
+    # instead of 29 s.
+    params.add_lp_constraints_lazily = False
+    params.root_lp_iterations = 1_000_000
+    given = dict(parameters or {})
+    for name, value in given.items():
+        if name in _SUBSOLVER_FIELDS:
+            getattr(params, name).extend(value)  # repeated fields: fresh, so empty
+        else:
+            setattr(params, name, value)
+    if not _SUBSOLVER_FIELDS & given.keys():
+        _prefer_full_lp(params, _effective_workers(workers))
+    return solver, _run_interruptibly(solver, built.model, watcher)
+
+
+def _worth_shortlisting(candidates: Candidates) -> bool:
+    """Whether shortlists would leave out most placement pairs (a large problem)."""
+    residents = len(candidates.resident_ids)
+    return candidates.pair_count > _SHORTLIST_FROM * SHORTLIST_SIZE * max(1, residents)
+
+
+def _shortlist_search(
+    problem: Problem,
+    rules: Sequence[Rule],
+    built: BuiltModel,
+    start: dict[str, str | None],
+    deadline: float | None,
+    options: _Options,
+    progress: Progress | None,
+    started: float,
+) -> tuple[dict[str, str | None], bool]:
+    """Search the shortlist model from ``start``: its best allocation, and whether Ctrl-C came.
+
+    It gets ``_SHORTLIST_SHARE`` of the time left, at most ``_SHORTLIST_CAP`` seconds. Its
+    allocations keep every rule of the problem (the shortlists only leave placements out).
+    """
+    left = _SHORTLIST_CAP if deadline is None else deadline - time.perf_counter()
+    until = time.perf_counter() + min(_SHORTLIST_CAP, _SHORTLIST_SHARE * max(0.0, left))
+    _, seed, _ = options
+    short = build_model(problem, rules=rules,
+                        candidates=shortlist(problem, built.candidates, start,
+                                             size=SHORTLIST_SIZE, seed=seed))
+    watcher = _Watcher(short, progress, started, bounded=False)
+    solver, code = _search(short, start, until, options, watcher)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        start = short.assignments(solver.boolean_value)
+    return start, watcher.interrupted
 
 
 def _feasible_start(

@@ -79,7 +79,7 @@ class RoommatesTerm(Term):
         forbid = ctx.problem.rules.gender_mixing == "forbid"
         weight: dict[tuple[str, str], int] = {}
         for r in ctx.problem.residents:
-            for s in set(r.roommates.want):
+            for s in dict.fromkeys(r.roommates.want):  # ordered: the model is the same each run
                 other = residents.get(s)
                 if other is None or s == r.id or not ctx.overlaps(r.id, s):
                     continue
