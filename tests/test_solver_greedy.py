@@ -104,3 +104,19 @@ def test_the_greedy_allocation_does_not_depend_on_string_hashing() -> None:
         for salt in ("1", "2")
     ]
     assert runs[0] == runs[1] and json.loads(runs[0])
+
+
+def test_a_wished_for_roommate_never_takes_a_required_resident_s_bed() -> None:
+    # "req1" wants "p"; letting "p" join at once would fill the only room before "req2".
+    p = Problem(
+        rooms=[Room(id="A", capacity=2)],
+        residents=[
+            Resident(id="req1", required=True, priority=3, roommates=Roommates(want=("p",))),
+            Resident(id="p", priority=1),
+            Resident(id="req2", required=True, priority=2),
+        ],
+        objective=[TermSpec(term="housed", weight=1000), TermSpec(term="roommates", weight=2)],
+    )
+    allocation = greedy_allocation(p)
+    assert allocation == {"req1": "A", "p": None, "req2": "A"}
+    assert check(p, allocation).ok

@@ -129,11 +129,14 @@ def greedy_allocation(
             order = np.lexsort((order, capacity_array[rooms]))
         else:
             order = np.argsort(order, kind="stable")
+        # Partners join at once only after every locked and required unit has its room (those
+        # units sort first): a partner let in earlier could take a required resident's bed.
+        pull = not any(residents[i].locked or residents[i].required for i in unit)
         for j in rooms[order].tolist():
             if fits(j, unit):
                 placed.setdefault(j, []).extend(unit)
                 room_of.update((i, j) for i in unit)
-                for i in unit:
+                for i in unit if pull else []:
                     for partner in wishes[i]:
                         if (partner not in room_of and residents[partner].group is None
                                 and c.allowed[partner, j] and fits(j, [partner])):
