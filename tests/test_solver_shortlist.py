@@ -133,3 +133,22 @@ def test_ctrl_c_in_the_shortlist_search_returns_its_best_allocation(
     assert result.status == "feasible"
     assert set(result.assignments) == {r.id for r in p.residents}
     assert roomalloc.check(p, result).ok
+
+
+def test_the_shortlist_search_gets_a_quarter_of_the_time_left_at_most_the_cap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _two_searches(monkeypatch)
+    real_run = search._run_interruptibly
+    limits: list[float] = []
+
+    def spy(solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: object) -> int:
+        limits.append(solver.parameters.max_time_in_seconds)
+        return real_run(solver, model, watcher)
+
+    monkeypatch.setattr(search, "_run_interruptibly", spy)
+    p = cohort(residents=20, seed=3)
+    roomalloc.solve(p, workers=1, seed=0, time_limit=40)
+    roomalloc.solve(p, workers=1, seed=0, time_limit=None)
+    assert 9.0 < limits[0] <= 10.0  # a quarter of 40 s, less the build
+    assert search._SHORTLIST_CAP - 1.0 < limits[2] <= search._SHORTLIST_CAP  # no limit: the cap

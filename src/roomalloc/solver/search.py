@@ -337,8 +337,10 @@ def _shortlist_search(
     It gets ``_SHORTLIST_SHARE`` of the time left, at most ``_SHORTLIST_CAP`` seconds. Its
     allocations keep every rule of the problem (the shortlists only leave placements out).
     """
-    left = _SHORTLIST_CAP if deadline is None else deadline - time.perf_counter()
-    until = time.perf_counter() + min(_SHORTLIST_CAP, _SHORTLIST_SHARE * max(0.0, left))
+    budget = _SHORTLIST_CAP  # no time limit: a quarter of no limit is the cap itself
+    if deadline is not None:
+        budget = min(budget, _SHORTLIST_SHARE * max(0.0, deadline - time.perf_counter()))
+    until = time.perf_counter() + budget
     _, seed, _ = options
     short = build_model(problem, rules=rules,
                         candidates=shortlist(problem, built.candidates, start,
