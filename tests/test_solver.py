@@ -243,11 +243,12 @@ def test_complete_hint_keeps_the_placement_hint_when_the_allocation_breaks_a_rul
     assert len(hint.vars) < len(built.model.proto.variables)
 
 
-def test_the_time_limit_covers_the_model_build(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_time_limit_covers_the_model_build(
+    monkeypatch: pytest.MonkeyPatch, searches: list[tuple[cp_model.CpSolver, object]]
+) -> None:
     from roomalloc.solver import search
 
     real_build = search.build_model
-    seen: list[float] = []
 
     def slow_build(*args: object, **kwargs: object) -> object:
         import time
@@ -255,16 +256,9 @@ def test_the_time_limit_covers_the_model_build(monkeypatch: pytest.MonkeyPatch) 
         time.sleep(0.5)  # a build that uses the whole limit
         return real_build(*args, **kwargs)  # type: ignore[arg-type]
 
-    real_run = search._run_interruptibly
-
-    def spy(solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: object) -> int:
-        seen.append(solver.parameters.max_time_in_seconds)
-        return real_run(solver, model, watcher)
-
     monkeypatch.setattr(search, "build_model", slow_build)
-    monkeypatch.setattr(search, "_run_interruptibly", spy)
     result = roomalloc.solve(cohort(residents=30, seed=2), time_limit=0.4, workers=1)
-    assert seen == [0.0]
+    assert [solver.parameters.max_time_in_seconds for solver, _ in searches] == [0.0]
     assert result.status == "feasible"  # the greedy start, which passes check
 
 
@@ -283,24 +277,18 @@ def test_roommate_literals_exist_only_in_rooms_with_two_beds_or_more() -> None:
     assert result.terms["roommates"] == 2.0
 
 
-def _subsolvers_seen(monkeypatch: pytest.MonkeyPatch, **kwargs: object) -> list[str]:
-    from roomalloc.solver import search
-
-    real_run = search._run_interruptibly
-    seen: list[str] = []
-
-    def spy(solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: object) -> int:
-        seen.extend(solver.parameters.subsolvers)
-        return real_run(solver, model, watcher)
-
-    monkeypatch.setattr(search, "_run_interruptibly", spy)
+def _subsolvers_seen(
+    searches: list[tuple[cp_model.CpSolver, object]], **kwargs: object
+) -> list[str]:
     result = roomalloc.solve(_ties(), **kwargs)  # type: ignore[arg-type]
     assert result.status == "optimal"
-    return seen
+    return [name for solver, _ in searches for name in solver.parameters.subsolvers]
 
 
-def test_two_workers_search_with_the_full_lp_worker(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert _subsolvers_seen(monkeypatch, workers=2) == ["max_lp"]
+def test_two_workers_search_with_the_full_lp_worker(
+    searches: list[tuple[cp_model.CpSolver, object]],
+) -> None:
+    assert _subsolvers_seen(searches, workers=2) == ["max_lp"]
 
 
 def test_four_workers_swap_default_lp_for_max_lp(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -312,12 +300,14 @@ def test_four_workers_swap_default_lp_for_max_lp(monkeypatch: pytest.MonkeyPatch
     assert list(solver.parameters.extra_subsolvers) == ["max_lp"]
 
 
-def test_many_workers_keep_cp_sat_s_own_portfolio(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert _subsolvers_seen(monkeypatch, workers=8) == []
+def test_many_workers_keep_cp_sat_s_own_portfolio(
+    searches: list[tuple[cp_model.CpSolver, object]],
+) -> None:
+    assert _subsolvers_seen(searches, workers=8) == []
 
 
 def test_subsolvers_given_as_parameters_replace_the_choice(
-    monkeypatch: pytest.MonkeyPatch,
+    searches: list[tuple[cp_model.CpSolver, object]],
 ) -> None:
-    chosen = _subsolvers_seen(monkeypatch, workers=2, parameters={"subsolvers": ["no_lp"]})
+    chosen = _subsolvers_seen(searches, workers=2, parameters={"subsolvers": ["no_lp"]})
     assert chosen == ["no_lp"]

@@ -62,33 +62,38 @@ def test_ties_are_shortlisted_at_random_so_residents_spread_over_equal_rooms() -
     assert np.array_equal(short.allowed, shortlist(p, c, {}, size=3, seed=1).allowed)
 
 
-def _two_searches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Shortlists of one room for every problem; returns the variables of each search's model."""
+Searches = list[tuple[cp_model.CpSolver, cp_model.CpModel]]
+
+
+def _shortlist_every_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shortlists of one room, and a shortlist search for every problem, however small."""
     monkeypatch.setattr(search, "SHORTLIST_SIZE", 1)
     monkeypatch.setattr(search, "_SHORTLIST_FROM", 0)
-    real_run = search._run_interruptibly
-    sizes: list[int] = []
 
-    def spy(solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: object) -> int:
-        sizes.append(len(model.proto.variables))
-        return real_run(solver, model, watcher)
 
-    monkeypatch.setattr(search, "_run_interruptibly", spy)
-    return sizes
+def _sizes(searches: Searches) -> list[int]:
+    """The variables of each search's model."""
+    return [len(model.proto.variables) for _, model in searches]
+
+
+def _limits(searches: Searches) -> list[float]:
+    """Each search's time limit."""
+    return [solver.parameters.max_time_in_seconds for solver, _ in searches]
 
 
 def test_the_full_search_houses_residents_the_shortlists_left_out(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, searches: Searches
 ) -> None:
     # Both shortlist only room A (the start houses nobody): the shortlist model houses one of
     # them; the full model puts the other in B and proves that optimal.
-    sizes = _two_searches(monkeypatch)
+    _shortlist_every_problem(monkeypatch)
     p = Problem(
         rooms=[Room(id="A", capacity=1), Room(id="B", capacity=1)],
         residents=[Resident(id=r, preferences=[Preference(room="A", weight=1)])
                    for r in ("r1", "r2")],
     )
     result = roomalloc.solve(p, workers=1, seed=0, hint={"r1": None, "r2": None})
+    sizes = _sizes(searches)
     assert len(sizes) == 2 and sizes[0] < sizes[1]
     assert result.status == "optimal"
     assert sorted(result.assignments.values()) == ["A", "B"]
@@ -98,7 +103,7 @@ def test_the_full_search_houses_residents_the_shortlists_left_out(
 def test_the_shortlist_search_reports_progress_without_a_bound(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _two_searches(monkeypatch)
+    _shortlist_every_problem(monkeypatch)
     calls: list[tuple[float, float, float | None]] = []
     p = cohort(residents=40, seed=3)
     result = roomalloc.solve(p, workers=1, seed=0, time_limit=30,
@@ -112,43 +117,28 @@ def test_the_shortlist_search_reports_progress_without_a_bound(
 
 
 def test_ctrl_c_in_the_shortlist_search_returns_its_best_allocation(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, searches: Searches
 ) -> None:
-    sizes = _two_searches(monkeypatch)
-    seen: list[float] = []
-    real_run = search._run_interruptibly
-
-    def spy(solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: object) -> int:
-        seen.append(solver.parameters.max_time_in_seconds)
-        return real_run(solver, model, watcher)
-
-    monkeypatch.setattr(search, "_run_interruptibly", spy)
+    _shortlist_every_problem(monkeypatch)
     p = cohort(residents=150, seed=1)
 
     def interrupt(elapsed: float, objective: float, bound: float | None) -> None:
         os.kill(os.getpid(), signal.SIGINT)
 
     result = roomalloc.solve(p, workers=1, seed=0, time_limit=300, progress=interrupt)
-    assert len(sizes) == 2 and seen[1] == 0.0  # the full model got no search time
+    assert len(searches) == 2 and _limits(searches)[1] == 0.0  # the full model: no time
     assert result.status == "feasible"
     assert set(result.assignments) == {r.id for r in p.residents}
     assert roomalloc.check(p, result).ok
 
 
 def test_the_shortlist_search_gets_a_quarter_of_the_time_left_at_most_the_cap(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, searches: Searches
 ) -> None:
-    _two_searches(monkeypatch)
-    real_run = search._run_interruptibly
-    limits: list[float] = []
-
-    def spy(solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: object) -> int:
-        limits.append(solver.parameters.max_time_in_seconds)
-        return real_run(solver, model, watcher)
-
-    monkeypatch.setattr(search, "_run_interruptibly", spy)
+    _shortlist_every_problem(monkeypatch)
     p = cohort(residents=20, seed=3)
     roomalloc.solve(p, workers=1, seed=0, time_limit=40)
     roomalloc.solve(p, workers=1, seed=0, time_limit=None)
+    limits = _limits(searches)
     assert 9.0 < limits[0] <= 10.0  # a quarter of 40 s, less the build
     assert search._SHORTLIST_CAP - 1.0 < limits[2] <= search._SHORTLIST_CAP  # no limit: the cap
