@@ -7,6 +7,7 @@ Feasibility of each enumerated allocation is decided by the independent verifier
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 from hypothesis import given, settings
 
@@ -33,23 +34,26 @@ def brute_force(problem: Problem) -> float | None:
     return best
 
 
-def _agree(problem: Problem) -> None:
-    result = roomalloc.solve(problem, workers=1, seed=0, time_limit=10, diagnose=False)
+def agree(problem: Problem, **options: Any) -> roomalloc.Result:
+    """Assert that ``solve`` (with ``options``) finds the brute-force optimum; its result."""
+    result = roomalloc.solve(problem, workers=1, seed=0, time_limit=10, diagnose=False,
+                             **options)
     best = brute_force(problem)
     if best is None:
         assert result.status == "infeasible"
-        return
+        return result
     assert result.status == "optimal"
     assert result.objective is not None
     # Only fairness ratios are rounded (to 1e-4); all other weights in these problems are exact.
     slack = 2 * build_model(problem).tolerance + 1e-9
     assert abs(result.objective - best) <= slack, (result.objective, best)
+    return result
 
 
 @settings(max_examples=60)
 @given(tiny_problems(max_allocations=MAX_ALLOCATIONS))
 def test_solver_finds_the_brute_force_optimum(problem: Problem) -> None:
-    _agree(problem)
+    agree(problem)
 
 
 @settings(max_examples=40)
@@ -68,4 +72,4 @@ def test_solver_finds_the_brute_force_optimum(problem: Problem) -> None:
     )
 )
 def test_roommates_rooms_used_and_fairness_agree_with_brute_force(problem: Problem) -> None:
-    _agree(problem)
+    agree(problem)

@@ -87,6 +87,8 @@ class BuildContext:
         }
         self.occupants: dict[str, dict[str, cp_model.IntVar]] = {k.id: {} for k in problem.rooms}
         self._housed: dict[str, cp_model.IntVar] = {}
+        #: Pair literals of :meth:`together`, by variable index: ``(resident, resident, room)``.
+        self.pairs: dict[int, tuple[str, str, str]] = {}
         # Own lookups: a Problem made with model_copy(update=...) may carry stale cached ones.
         self._rooms = {k.id: k for k in problem.rooms}
         self._residents = {r.id: r for r in problem.residents}
@@ -125,6 +127,29 @@ class BuildContext:
     def housed(self, resident_id: str) -> cp_model.IntVar:
         """The literal "resident gets a room" (fixed false when no room is allowed)."""
         return self._housed[resident_id]
+
+    def together(self, resident_a: str, resident_b: str, room_id: str) -> cp_model.IntVar:
+        """A new literal that can be true only when both residents are placed in the room.
+
+        It implies both placements but not the converse: give it a positive objective value
+        (the ``roommates`` term does) and it equals "both are here" at an optimum. Bounds that
+        reason about whole rooms (:mod:`roomalloc.solver.configurations`) recognise it. Both
+        placements must exist (:meth:`placement` is not ``None``).
+
+        >>> from roomalloc import Problem, Room, Resident
+        >>> from roomalloc.solver import build_model
+        >>> ctx = build_model(Problem(rooms=[Room(id="A", capacity=2)],
+        ...                           residents=[Resident(id="a"), Resident(id="b")])).context
+        >>> both = ctx.together("a", "b", "A")
+        >>> ctx.pairs[both.index]
+        ('a', 'b', 'A')
+        """
+        xa, xb = self.placements[resident_a][room_id], self.placements[resident_b][room_id]
+        both = self.model.new_bool_var(f"together[{resident_a}|{resident_b}|{room_id}]")
+        self.model.add_implication(both, xa)
+        self.model.add_implication(both, xb)
+        self.pairs[both.index] = (resident_a, resident_b, room_id)
+        return both
 
     def resident(self, resident_id: str) -> Resident:
         """The resident with this id."""

@@ -98,13 +98,10 @@ class RoommatesTerm(Term):
         partner_ids: dict[tuple[str, str], list[str]] = {}
         for (a, b), w in weight.items():
             rooms_b = ctx.placements[b]
-            for k, xa in ctx.placements[a].items():
-                xb = rooms_b.get(k)
-                if xb is None or ctx.room(k).capacity < 2:
+            for k in ctx.placements[a]:
+                if k not in rooms_b or ctx.room(k).capacity < 2:
                     continue  # a one-bed room never holds two residents whose stays overlap
-                both = ctx.new_bool(f"together[{a}|{b}|{k}]")
-                ctx.model.add_implication(both, xa)
-                ctx.model.add_implication(both, xb)
+                both = ctx.together(a, b, k)
                 pairs.append((both, float(w)))
                 partners.setdefault((a, k), []).append(both)
                 partners.setdefault((b, k), []).append(both)
