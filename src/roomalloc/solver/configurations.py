@@ -99,12 +99,11 @@ class _Room:
 class RoomConfigurations:
     """The configurations view of a built model (see the module docstring)."""
 
-    def __init__(self, built: BuiltModel, rooms: list[_Room], avoid: set[tuple[int, int]],
-                 pair_values: list[dict[tuple[int, int], float]]) -> None:
+    def __init__(self, built: BuiltModel, rooms: list[_Room], avoid: set[tuple[int, int]]
+                 ) -> None:
         self.built = built
         self.rooms = rooms
         self.avoid = avoid
-        self.pair_values = pair_values
         self.resident_ids = built.candidates.resident_ids
         self.room_ids = built.candidates.room_ids
 
@@ -169,33 +168,34 @@ class RoomConfigurations:
             if r.group is not None:
                 groups.setdefault(r.group, []).append(index[r.id])
         rooms = [
-            _room(j, problem.rooms[j].capacity, allowed[:, j], value[:, j], bonus[j], groups,
+            _room(problem.rooms[j].capacity, allowed[:, j], value[:, j], bonus[j], groups,
                   residents, avoid, forbid)
             for j in range(m)
         ]
-        return cls(built, rooms, avoid, bonus)
+        return cls(built, rooms, avoid)
 
     # --- values -----------------------------------------------------------------------------
 
     def config_value(self, j: int, members: Sequence[int]) -> float:
         """The model's objective contributed by room ``j`` holding ``members``."""
         room = self.rooms[j]
-        units = {room.unit_of[r] for r in members}
-        total = float(room.value[list(units)].sum()) if units else 0.0
-        inside = set(members)
-        for (a, b), w in self.pair_values[j].items():
-            if a in inside and b in inside and room.unit_of[a] != room.unit_of[b]:
-                total += w  # pairs inside a unit are in its value already
-        return total
+        units = list({room.unit_of[r] for r in members})
+        # A unit's value holds the pairs inside it; the pairs between units come on top.
+        total = float(room.value[units].sum()) if units else 0.0
+        return total + self._pairs_between(j, list(members))
 
     def value(self, assignments: Mapping[str, str | None]) -> float:
         """The model's objective (integer units, without constant) of a valid allocation."""
-        by_room: dict[int, list[int]] = {}
+        return sum(self.config_value(j, ms) for j, ms in self._by_room(assignments).items())
+
+    def _by_room(self, assignments: Mapping[str, str | None]) -> dict[int, list[int]]:
+        """Each room's residents (indices) in an allocation."""
         index, room_index = self.built.candidates.resident_index, self.built.candidates.room_index
+        by_room: dict[int, list[int]] = {}
         for r, k in assignments.items():
             if k is not None and r in index and k in room_index:
                 by_room.setdefault(room_index[k], []).append(index[r])
-        return sum(self.config_value(j, ms) for j, ms in by_room.items())
+        return by_room
 
     # --- pricing ----------------------------------------------------------------------------
 
@@ -336,13 +336,7 @@ class RoomConfigurations:
             return True
 
         if start is not None:
-            index = self.built.candidates.resident_index
-            room_index = self.built.candidates.room_index
-            by_room: dict[int, list[int]] = {}
-            for r, k in start.items():
-                if k is not None and r in index and k in room_index:
-                    by_room.setdefault(room_index[k], []).append(index[r])
-            for j, members in by_room.items():
+            for j, members in self._by_room(start).items():
                 add(j, members)
         best_u = np.zeros(n)
         best_pi = np.zeros(m)
@@ -409,10 +403,10 @@ class RoomConfigurations:
         return allowed & self.built.candidates.allowed, must
 
 
-def _room(j: int, capacity: int, allowed: NDArray[np.bool_], value: NDArray[np.float64],
+def _room(capacity: int, allowed: NDArray[np.bool_], value: NDArray[np.float64],
           bonus: dict[tuple[int, int], float], groups: dict[str, list[int]],
           residents: Sequence[Any], avoid: set[tuple[int, int]], forbid: bool) -> _Room:
-    """Room ``j``'s units: each candidate alone, each group whole if it can live there."""
+    """A room's units: each candidate alone, each group whole if it can live there."""
     units: list[tuple[int, ...]] = []
     seen_groups: set[str] = set()
     for i in np.nonzero(allowed)[0].tolist():

@@ -488,7 +488,11 @@ class _Proof:
     def _worth_restricting(self, incumbent: float) -> bool:
         assert self.prices is not None
         allowed, _ = self.configs.fixing(self.prices, incumbent)
-        return int(allowed.sum()) <= _RESTRICT_UP_TO * self.built.candidates.pair_count
+        return not self._keeps_too_much(allowed)
+
+    def _keeps_too_much(self, allowed: Any) -> bool:
+        """Whether a fixing leaves more than ``_RESTRICT_UP_TO`` of the placement pairs."""
+        return int(allowed.sum()) > _RESTRICT_UP_TO * self.built.candidates.pair_count
 
     def restricted(self, start: Mapping[str, str | None], deadline: float | None,
                    options: _Options, progress: Progress | None,
@@ -521,7 +525,7 @@ class _Proof:
             return None  # far from the bound: the fixing would keep nearly every pair
         try:
             allowed, must = self.configs.fixing(prices, incumbent)
-            if first and int(allowed.sum()) > _RESTRICT_UP_TO * built.candidates.pair_count:
+            if first and self._keeps_too_much(allowed):
                 return None
             restricted = build_model(problem, rules=self.rules,
                                      candidates=dataclasses.replace(built.candidates,
@@ -593,20 +597,10 @@ def _feasible_start(
 
     ``ceiling`` is a bound known from elsewhere (the room configurations').
     """
-    ev = evaluate(problem, start)
     bound: float | None = ceiling
     if built.objective is not None and built.objective.variables:
         raw = solver.best_objective_bound
         if math.isfinite(raw):
             proved = built.objective.to_objective(raw) + built.tolerance
             bound = proved if ceiling is None else min(proved, ceiling)
-    if bound is not None:
-        bound = max(bound, ev.objective)
-    return Result(
-        status="feasible",
-        assignments={r.id: start[r.id] for r in problem.residents},
-        objective=ev.objective,
-        bound=bound,
-        terms=ev.terms,
-        solve_seconds=time.perf_counter() - started,
-    )
+    return _start_result(problem, start, "feasible", bound, started)
