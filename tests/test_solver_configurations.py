@@ -7,12 +7,14 @@ search against the brute-force optimum.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from typing import Any
 
 import pytest
 from hypothesis import assume, given, settings
+from ortools.sat.python import cp_model
 
 import roomalloc
 from roomalloc import Preference, Problem, Resident, Room, Roommates, Rule
@@ -83,6 +85,82 @@ def _bound_and_fixing_keep_every_better_allocation(problem: Problem) -> None:
                 if k is not None:
                     assert allowed[c.resident_index[r], c.room_index[k]], (r, k, a)
             assert all(a[r] is not None for r in must), (must, a)
+
+
+@settings(max_examples=60)
+@given(tiny_problems(max_allocations=MAX_ALLOCATIONS, stays=False, objective=PLACEMENT_TERMS))
+def test_the_packing_of_every_configuration_is_the_brute_force_optimum(problem: Problem) -> None:
+    # Given the configurations of every valid allocation, the packing's optimum is the
+    # problem's: each of its allocations is valid (the verifier says so) and worth what the
+    # verifier's evaluate says, and each valid allocation is one of its choices.
+    built = build_model(problem)
+    configs = RoomConfigurations.of(built)
+    assume(configs is not None and built.tolerance == 0)
+    assert configs is not None and built.objective is not None
+    valid = _valid_allocations(problem)
+    assume(valid)
+    columns = {(j, tuple(sorted(ms))) for a in valid for j, ms in configs._by_room(a).items()}
+    prices = dataclasses.replace(configs.prices(None), columns=tuple(sorted(columns)))
+    start = valid[0]
+    packing = configs.packing(prices, start)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(packing.model) == cp_model.OPTIMAL
+    found = packing.assignments(solver.boolean_value)
+    assert set(found) == {r.id for r in problem.residents}
+    assert roomalloc.check(problem, found).ok
+    best = max(roomalloc.evaluate(problem, a).objective for a in valid)
+    assert roomalloc.evaluate(problem, found).objective == pytest.approx(best)
+    assert built.objective.to_objective(solver.objective_value) == pytest.approx(best)
+
+
+def test_the_packing_improves_on_the_start_and_solve_keeps_it(
+    searches: list[tuple[Any, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    problem = _campus()
+    built = build_model(problem)
+    configs = RoomConfigurations.of(built)
+    assert configs is not None
+    start = roomalloc.solver.greedy.greedy_allocation(problem)
+    packing = configs.packing(configs.prices(None, start=start), start)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.linearization_level = 2  # the LP of a set packing is nearly integral
+    solver.parameters.max_time_in_seconds = 30
+    assert solver.solve(packing.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    packed = packing.assignments(solver.boolean_value)
+    assert roomalloc.check(problem, packed).ok
+    assert configs.value(packed) > configs.value(start)
+    # solve searches the packing (the first search: no shortlist on this size) and goes on
+    # from its allocation, never below it.
+    result = roomalloc.solve(problem, workers=1, seed=0, time_limit=60, hint=start,
+                             configurations=True)
+    (_, first), *_ = searches
+    assert len(first.proto.variables) == len(packing.chosen)
+    assert roomalloc.check(problem, result).ok
+    assert result.objective >= roomalloc.evaluate(problem, packed).objective - 1e-9
+
+
+def test_ctrl_c_while_packing_returns_the_best_allocation_so_far(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    problem = _campus()
+    real_run = search._run_interruptibly
+
+    def interrupted_after_a_while(solver: Any, model: Any, watcher: Any) -> int:
+        solver.parameters.max_time_in_seconds = 5.0
+        code = real_run(solver, model, watcher)
+        watcher.interrupted = True  # as the Ctrl-C handler does
+        return code
+
+    monkeypatch.setattr(search, "_run_interruptibly", interrupted_after_a_while)
+    hint = roomalloc.solver.greedy.greedy_allocation(problem)
+    result = roomalloc.solve(problem, workers=1, hint=hint, configurations=True)
+    assert result.status == "feasible"
+    assert roomalloc.check(problem, result).ok
+    assert set(result.assignments) == {r.id for r in problem.residents}
+    assert result.objective > roomalloc.evaluate(problem, hint).objective
+    assert result.bound is not None and result.bound >= result.objective
 
 
 def _always_restrict(patch: pytest.MonkeyPatch) -> None:

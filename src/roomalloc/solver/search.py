@@ -64,6 +64,10 @@ _RESTRICT_UP_TO = 0.8
 #: placements) at most ``_REFIXES`` times; from an allocation within ``_CLOSE_ENOUGH`` of the
 #: bound there are rarely more than a few.
 _REFIXES = 4
+#: The packing of the priced configurations (:meth:`RoomConfigurations.packing`) gets
+#: ``_PACKING_SHARE`` of the time left, at most ``_PACKING_CAP`` seconds.
+_PACKING_SHARE = 0.25
+_PACKING_CAP = 600.0
 #: The restricted search runs only from an allocation within this many objective units
 #: (CP-SAT's integers) of the configurations' bound, and the full search stops for it when it
 #: finds one (further, the fixing kept most pairs: 53 % at 2.3 from the bound on a
@@ -269,6 +273,7 @@ def solve(
         done = proof.run(start, deadline, options, progress, started)
         if done is not None:
             return done
+        start = proof.start
     ceiling = stop_at = None
     if proof is not None and proof.prices is not None:
         ceiling, stop_at = proof.ceiling, proof.stop_at
@@ -347,9 +352,19 @@ def _search(
             built.complete_hint(dict(start), budget)
         except KeyboardInterrupt:  # Ctrl-C before the search: keep the start, search no further
             watcher.interrupted = True
+    _configure(solver, deadline, options, stopped=watcher.interrupted)
+    return solver, _run_interruptibly(solver, built.model, watcher)
+
+
+def _configure(solver: cp_model.CpSolver, deadline: float | None, options: _Options, *,
+               stopped: bool = False) -> None:
+    """Set ``solver``'s parameters: time left until ``deadline``, the options, the full LP.
+
+    ``stopped`` (a Ctrl-C came before the search) gives the search no time.
+    """
     workers, seed, parameters = options
     params = solver.parameters
-    if watcher.interrupted:
+    if stopped:
         params.max_time_in_seconds = 0.0
     elif deadline is not None:
         # The limit covers the whole call: the model build and the hint come out of it.
@@ -374,7 +389,6 @@ def _search(
             setattr(params, name, value)
     if not _SUBSOLVER_FIELDS & given.keys():
         _prefer_full_lp(params, _effective_workers(workers))
-    return solver, _run_interruptibly(solver, built.model, watcher)
 
 
 def _worth_shortlisting(candidates: Candidates) -> bool:
@@ -435,6 +449,8 @@ class _Proof:
         self.built = built
         self.configs = configs
         self.prices: Prices | None = None
+        #: The best allocation known after :meth:`run` (its start, or the packing's).
+        self.start: dict[str, str | None] = {}
         #: CP-SAT objective at which the full search should stop for a restricted search.
         self.stop_at: float | None = None
 
@@ -463,6 +479,7 @@ class _Proof:
         budget = _PRICES_CAP
         if deadline is not None:
             budget = min(budget, _PRICES_SHARE * max(0.0, deadline - time.perf_counter()))
+        self.start = dict(start)
         incumbent = self.configs.value(start)
         try:
             self.prices = self.configs.prices(time.perf_counter() + budget, start=start,
@@ -471,6 +488,14 @@ class _Proof:
             return _start_result(self.problem, start, "feasible", None, started)
         if self.prices.bound < incumbent + 1:
             return _start_result(self.problem, start, "optimal", None, started)
+        packed = self._pack(start, deadline, options, progress, started)
+        if isinstance(packed, Result):
+            return packed
+        if packed is not None:
+            start = self.start = packed
+            incumbent = self.configs.value(start)
+            if self.prices.bound < incumbent + 1:
+                return _start_result(self.problem, start, "optimal", None, started)
         if not self.prices.converged:
             return None  # a loose bound rules out next to nothing: not worth the fixing's time
         done = self.restricted(start, deadline, options, progress, started)
@@ -484,6 +509,38 @@ class _Proof:
             except KeyboardInterrupt:
                 return _start_result(self.problem, start, "feasible", self.ceiling, started)
         return done
+
+    def _pack(self, start: Mapping[str, str | None], deadline: float | None, options: _Options,
+              progress: Progress | None, started: float
+              ) -> Result | dict[str, str | None] | None:
+        """Search the best allocation made of the priced configurations (the packing).
+
+        A better allocation than ``start``, ``None`` (none found), or after a Ctrl-C the best
+        allocation so far as a ``feasible`` result. The packing gets ``_PACKING_SHARE`` of the
+        time left, at most ``_PACKING_CAP`` seconds; its bound is not the problem's.
+        """
+        assert self.prices is not None
+        budget = _PACKING_CAP
+        if deadline is not None:
+            budget = min(budget, _PACKING_SHARE * max(0.0, deadline - time.perf_counter()))
+        best: dict[str, str | None] | None = None
+        try:
+            packing = self.configs.packing(self.prices, start)
+        except KeyboardInterrupt:
+            return _start_result(self.problem, start, "feasible", self.ceiling, started)
+        solver = cp_model.CpSolver()
+        watcher = _Watcher(self.built, progress, started, bounded=False)
+        _configure(solver, time.perf_counter() + budget, options)
+        code = _run_interruptibly(solver, packing.model, watcher)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = packing.assignments(solver.boolean_value)
+            # Every packing is valid by construction; the verifier has the last word all the same.
+            if (self.configs.value(found) > self.configs.value(start)
+                    and check(self.problem, found, rules=self.rules).ok):
+                best = found
+        if watcher.interrupted:
+            return _start_result(self.problem, best or start, "feasible", self.ceiling, started)
+        return best
 
     def _worth_restricting(self, incumbent: float) -> bool:
         assert self.prices is not None
