@@ -18,6 +18,7 @@ import sys
 import time
 
 import roomalloc
+from roomalloc.io import save_result
 from roomalloc.solver import build_model
 from roomalloc.synthetic import cohort
 from roomalloc.synthetic.knobs import parse_knob
@@ -33,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--knob", action="append", default=[], metavar="NAME=VALUE",
                         help="override one knob of the preset (repeatable), e.g. supply_ratio=1.1")
     parser.add_argument("--json", action="store_true", help="one JSON line instead of text")
+    parser.add_argument("--save", metavar="RESULT.json",
+                        help="also write the result (the allocation) there, atomically")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -57,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     result = roomalloc.solve(problem, time_limit=args.time_limit, workers=args.workers,
                              seed=0, progress=progress)
     report = roomalloc.check(problem, result)
+    if args.save:
+        save_result(result, args.save)
     gap = None
     if result.objective is not None and result.bound is not None:
         gap = (result.bound - result.objective) / max(1.0, abs(result.objective))

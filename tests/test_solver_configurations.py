@@ -58,13 +58,22 @@ def test_bound_and_fixing_hold_on_placement_terms(problem: Problem) -> None:
     _bound_and_fixing_keep_every_better_allocation(problem)
 
 
-def _bound_and_fixing_keep_every_better_allocation(problem: Problem) -> None:
+def _configurations_of(problem: Problem) -> tuple[Any, RoomConfigurations,
+                                                  list[dict[str, str | None]]]:
+    """The built model, its configurations and every valid allocation (examples without
+    them, or with an objective scaled with rounding, are skipped)."""
     built = build_model(problem)
     configs = RoomConfigurations.of(built)
     assume(configs is not None and built.tolerance == 0)
-    assert configs is not None and built.objective is not None
+    assert configs is not None
     valid = _valid_allocations(problem)
     assume(valid)
+    return built, configs, valid
+
+
+def _bound_and_fixing_keep_every_better_allocation(problem: Problem) -> None:
+    built, configs, valid = _configurations_of(problem)
+    assert built.objective is not None
     scaled = built.objective
     values = [configs.value(a) for a in valid]
     for a, v in zip(valid, values, strict=True):
@@ -93,12 +102,8 @@ def test_the_packing_of_every_configuration_is_the_brute_force_optimum(problem: 
     # Given the configurations of every valid allocation, the packing's optimum is the
     # problem's: each of its allocations is valid (the verifier says so) and worth what the
     # verifier's evaluate says, and each valid allocation is one of its choices.
-    built = build_model(problem)
-    configs = RoomConfigurations.of(built)
-    assume(configs is not None and built.tolerance == 0)
-    assert configs is not None and built.objective is not None
-    valid = _valid_allocations(problem)
-    assume(valid)
+    built, configs, valid = _configurations_of(problem)
+    assert built.objective is not None
     columns = {(j, tuple(sorted(ms))) for a in valid for j, ms in configs._by_room(a).items()}
     prices = dataclasses.replace(configs.prices(None), columns=tuple(sorted(columns)))
     start = valid[0]
@@ -133,12 +138,17 @@ def test_the_packing_improves_on_the_start_and_solve_keeps_it(
     assert configs.value(packed) > configs.value(start)
     # solve searches the packing (the first search: no shortlist on this size) and goes on
     # from its allocation, never below it.
+    reports: list[tuple[float, float, float | None]] = []
     result = roomalloc.solve(problem, workers=1, seed=0, time_limit=60, hint=start,
-                             configurations=True)
+                             configurations=True, progress=lambda *r: reports.append(r))
     (_, first), *_ = searches
     assert len(first.proto.variables) == len(packing.chosen)
     assert roomalloc.check(problem, result).ok
     assert result.objective >= roomalloc.evaluate(problem, packed).objective - 1e-9
+    # Every report, the packing's included, carries a bound of the problem (the
+    # configurations' bound there; the packing's own bound covers only its columns).
+    assert reports
+    assert all(b is not None and b >= max(o, result.objective) - 1e-9 for _, o, b in reports)
 
 
 def test_ctrl_c_while_packing_returns_the_best_allocation_so_far(

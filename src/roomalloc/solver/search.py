@@ -90,8 +90,9 @@ _STATUS: dict[Any, Status] = {
 class _Watcher(cp_model.CpSolverSolutionCallback):
     """Reports each improving solution to the progress callback; notes a Ctrl-C.
 
-    ``elapsed`` counts from ``started`` (the start of the ``solve`` call). A shortlist search
-    reports no bound: its bound is not the problem's.
+    ``elapsed`` counts from ``started`` (the start of the ``solve`` call). A search that is not
+    ``bounded`` (the shortlist's, the packing's) reports ``ceiling``, a bound known from
+    elsewhere, or no bound: its own bound is not the problem's.
     """
 
     def __init__(self, built: BuiltModel, progress: Progress | None, started: float,
@@ -127,6 +128,8 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             bound = scaled.to_objective(self.best_objective_bound) + self._built.tolerance
             if self._ceiling is not None:
                 bound = max(objective, min(bound, self._ceiling))
+        elif self._ceiling is not None:  # the search's own bound is not the problem's
+            bound = max(objective, self._ceiling)
         self._progress(elapsed, objective, bound)
 
 
@@ -529,7 +532,7 @@ class _Proof:
         except KeyboardInterrupt:
             return _start_result(self.problem, start, "feasible", self.ceiling, started)
         solver = cp_model.CpSolver()
-        watcher = _Watcher(self.built, progress, started, bounded=False)
+        watcher = _Watcher(self.built, progress, started, bounded=False, ceiling=self.ceiling)
         _configure(solver, time.perf_counter() + budget, options)
         code = _run_interruptibly(solver, packing.model, watcher)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
