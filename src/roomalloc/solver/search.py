@@ -348,9 +348,7 @@ def _search(
     if watcher.interrupted:
         built.add_hint(dict(start))
     else:
-        budget = _COMPLETION_CAP
-        if deadline is not None:
-            budget = min(budget, _COMPLETION_SHARE * (deadline - time.perf_counter()))
+        budget = _share_of_time_left(deadline, _COMPLETION_SHARE, _COMPLETION_CAP)
         try:
             built.complete_hint(dict(start), budget)
         except KeyboardInterrupt:  # Ctrl-C before the search: keep the start, search no further
@@ -394,6 +392,14 @@ def _configure(solver: cp_model.CpSolver, deadline: float | None, options: _Opti
         _prefer_full_lp(params, _effective_workers(workers))
 
 
+def _share_of_time_left(deadline: float | None, share: float, cap: float) -> float:
+    """Seconds for one step: ``share`` of the time left until ``deadline``, at most ``cap``
+    (without a deadline, ``cap`` itself)."""
+    if deadline is None:
+        return cap
+    return min(cap, share * max(0.0, deadline - time.perf_counter()))
+
+
 def _worth_shortlisting(candidates: Candidates) -> bool:
     """Whether shortlists would leave out most placement pairs (a large problem)."""
     residents = len(candidates.resident_ids)
@@ -420,10 +426,7 @@ def _shortlist_search(
     It gets ``_SHORTLIST_SHARE`` of the time left, at most ``_SHORTLIST_CAP`` seconds. Its
     allocations keep every rule of the problem (the shortlists only leave placements out).
     """
-    budget = _SHORTLIST_CAP  # no time limit: a quarter of no limit is the cap itself
-    if deadline is not None:
-        budget = min(budget, _SHORTLIST_SHARE * max(0.0, deadline - time.perf_counter()))
-    until = time.perf_counter() + budget
+    until = time.perf_counter() + _share_of_time_left(deadline, _SHORTLIST_SHARE, _SHORTLIST_CAP)
     _, seed, _ = options
     short = build_model(problem, rules=rules,
                         candidates=shortlist(problem, built.candidates, start,
@@ -479,9 +482,7 @@ class _Proof:
     def run(self, start: Mapping[str, str | None], deadline: float | None, options: _Options,
             progress: Progress | None, started: float) -> Result | None:
         """Price, then prove ``start`` optimal or search the restricted model (or ``None``)."""
-        budget = _PRICES_CAP
-        if deadline is not None:
-            budget = min(budget, _PRICES_SHARE * max(0.0, deadline - time.perf_counter()))
+        budget = _share_of_time_left(deadline, _PRICES_SHARE, _PRICES_CAP)
         self.start = dict(start)
         incumbent = self.configs.value(start)
         try:
@@ -491,7 +492,7 @@ class _Proof:
             return _start_result(self.problem, start, "feasible", None, started)
         if self.prices.bound < incumbent + 1:
             return _start_result(self.problem, start, "optimal", None, started)
-        packed = self._pack(start, deadline, options, progress, started)
+        packed = self._pack(start, incumbent, deadline, options, progress, started)
         if isinstance(packed, Result):
             return packed
         if packed is not None:
@@ -513,19 +514,18 @@ class _Proof:
                 return _start_result(self.problem, start, "feasible", self.ceiling, started)
         return done
 
-    def _pack(self, start: Mapping[str, str | None], deadline: float | None, options: _Options,
-              progress: Progress | None, started: float
+    def _pack(self, start: Mapping[str, str | None], incumbent: float, deadline: float | None,
+              options: _Options, progress: Progress | None, started: float
               ) -> Result | dict[str, str | None] | None:
         """Search the best allocation made of the priced configurations (the packing).
 
-        A better allocation than ``start``, ``None`` (none found), or after a Ctrl-C the best
-        allocation so far as a ``feasible`` result. The packing gets ``_PACKING_SHARE`` of the
-        time left, at most ``_PACKING_CAP`` seconds; its bound is not the problem's.
+        A better allocation than ``start`` (worth ``incumbent``), ``None`` (none found), or
+        after a Ctrl-C the best allocation so far as a ``feasible`` result. The packing gets
+        ``_PACKING_SHARE`` of the time left, at most ``_PACKING_CAP`` seconds; its bound is not
+        the problem's.
         """
         assert self.prices is not None
-        budget = _PACKING_CAP
-        if deadline is not None:
-            budget = min(budget, _PACKING_SHARE * max(0.0, deadline - time.perf_counter()))
+        budget = _share_of_time_left(deadline, _PACKING_SHARE, _PACKING_CAP)
         best: dict[str, str | None] | None = None
         try:
             packing = self.configs.packing(self.prices, start)
@@ -538,7 +538,7 @@ class _Proof:
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = packing.assignments(solver.boolean_value)
             # Every packing is valid by construction; the verifier has the last word all the same.
-            if (self.configs.value(found) > self.configs.value(start)
+            if (self.configs.value(found) > incumbent
                     and check(self.problem, found, rules=self.rules).ok):
                 best = found
         if watcher.interrupted:
