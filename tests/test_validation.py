@@ -515,14 +515,14 @@ def test_result_mistakes_all_reported() -> None:
     with pytest.raises(ProblemError) as caught:
         validate_result_data(data)
     assert caught.value.what == "result"
-    assert [str(i) for i in caught.value.issues] == [
+    assert [str(i) for i in caught.value.issues] == [  # in document order
+        "assignments: must be empty when the status is 'infeasible' (no allocation was found)",
         "assignments.r1: must be a room id or null, got the number 5",
         "objective: must be a finite number, got Infinity",
         "terms.housed: must be a number, got the text \"lots\"",
         "solve_seconds: must not be negative, got -1",
         "diagnosis[0]: must be text, got the number 3",
         "sttus: unknown field; did you mean 'status'?",
-        "assignments: must be empty when the status is 'infeasible' (no allocation was found)",
     ]
 
 

@@ -1,13 +1,15 @@
 """The domain: rooms, residents, their stays, needs and wishes, and the allocation result.
 
-These pydantic models mirror ``shared/spec/problem-format.md`` (format ``roomalloc/1``) field
-for field. They are immutable: a what-if edit makes a new object with ``model_copy(update=...)``.
+These pydantic models are the format ``roomalloc/1`` (``docs/format.md`` describes every field).
+They are immutable: a what-if edit makes a new object with ``model_copy(update=...)``, which is
+validated like any other new object.
 
 Unknown fields are errors, except fields whose name starts with ``_``: those are the user's own
 annotations, kept on load and written back on save, never interpreted.
 
-Use :func:`roomalloc.load_problem` or :meth:`Problem.model_validate_json` to read a problem: both
-run the full validation (:mod:`roomalloc.validation`) and raise one
+Every way of making a model -- ``Problem(...)``, :meth:`Problem.model_validate`,
+:meth:`Problem.model_validate_json`, :func:`roomalloc.load_problem`, ``model_copy(update=...)``
+-- runs the same validation (:mod:`roomalloc.validation`) and raises one
 :class:`roomalloc.ProblemError` that lists every mistake with its place.
 
 Example
@@ -19,54 +21,225 @@ Example
 >>> p2 = p.model_copy(update={"rooms": (Room(id="A-1", capacity=3),)})
 >>> (p.rooms[0].capacity, p2.rooms[0].capacity)
 (2, 3)
+>>> try:
+...     Problem(residents=[Resident(id="r1"), Resident(id="r1")])
+... except ValueError as err:
+...     print(err)
+1 mistake in the problem:
+  residents[1].id: duplicate resident id 'r1' (first at residents[0])
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    PlainValidator,
     SerializationInfo,
     SerializerFunctionWrapHandler,
+    Strict,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
     model_serializer,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from roomalloc.ids import ID_PATTERN, id_mistake, normal_text
 
 FORMAT: Literal["roomalloc/1"] = "roomalloc/1"
 
-AttributeValue = str | int | float | bool
+#: The largest size of a cost, budget, priority or weight (objective and preference weights):
+#: with it every product the solver forms stays a finite float; an objective too large for
+#: CP-SAT's 64-bit integers is then a :class:`roomalloc.ModelTooLargeError`, not a crash.
+MAX_AMOUNT = 1e12
+#: The largest size of a floor number and of a room's capacity.
+MAX_WHOLE = 1_000_000
+
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 
 
-class _Frozen(BaseModel):
-    """Base of every contract model: immutable, no NaN/inf, ``_``-prefixed extras kept.
+def mistake(kind: str, message: str) -> PydanticCustomError:
+    """A validation error of our own ``kind`` whose message is exactly ``message``.
 
-    Unknown non-underscore fields are rejected by :mod:`roomalloc.validation` before pydantic
-    sees the data (so that they are reported together with every other mistake, with a
-    suggestion of the field the user probably meant).
+    >>> str(mistake("id", "must not be empty"))
+    'must not be empty'
+    """
+    return PydanticCustomError(kind, "{message}", {"message": message})
+
+
+def _valid_id(text: str) -> str:
+    problem = id_mistake(text)
+    if problem is not None:
+        raise mistake("id", problem)
+    return normal_text(text)
+
+
+def _whole_from_float(value: Any) -> Any:
+    """``2.0`` is the whole number 2 (some tools write every number with a decimal point)."""
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _date(value: Any) -> Any:
+    """A date object, or text written ``YYYY-MM-DD`` (and nothing else a date parser takes)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise mistake("real_date", f'is not a real date: "{value}"') from None
+    raise mistake("date_format", "must be a date written YYYY-MM-DD")
+
+
+def _attribute(value: Any) -> Any:
+    if isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise mistake("finite_number", "must be a finite number")
+        return value
+    raise mistake("attribute_value", "must be text, a number or true/false")
+
+
+def _floor_shape(value: Any) -> Any:
+    if value is None or (isinstance(value, list | tuple) and len(value) == 2):
+        return value
+    raise mistake("floor_range", "must be a floor range [LOW, HIGH]")
+
+
+def _group(value: str) -> str:
+    if value == "":
+        raise mistake("group", "must not be empty; use null for no group")
+    return normal_text(value)
+
+
+#: Text: a JSON string, never a number or a list turned into one.
+Text = Annotated[str, Strict()]
+#: A label compared with other labels (building, feature, need, gender): NFC-normalised.
+Label = Annotated[str, Strict(), AfterValidator(normal_text)]
+#: The id of a room or resident, or a reference to one (see :mod:`roomalloc.ids`).
+Id = Annotated[
+    str,
+    Strict(),
+    AfterValidator(_valid_id),
+    WithJsonSchema({"type": "string", "minLength": 1, "pattern": ID_PATTERN}),
+]
+#: A whole number (``2.0`` counts as 2).
+Whole = Annotated[int, BeforeValidator(_whole_from_float), Strict()]
+Flag = Annotated[bool, Strict()]
+#: A finite number: a JSON number, never text or true/false.
+Number = Annotated[float, Strict()]
+Amount = Annotated[float, Strict(), Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
+Date = Annotated[
+    dt.date,
+    BeforeValidator(_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
+]
+AttributeValue = Annotated[
+    str | int | float | bool,
+    PlainValidator(_attribute),
+    WithJsonSchema({"type": ["string", "number", "boolean"]}),
+]
+FloorRange = Annotated[
+    tuple[Annotated[Whole, Field(ge=-MAX_WHOLE, le=MAX_WHOLE)],
+          Annotated[Whole, Field(ge=-MAX_WHOLE, le=MAX_WHOLE)]] | None,
+    BeforeValidator(_floor_shape),
+]
+
+
+class _Frozen(BaseModel):
+    """Base of every contract model: immutable, finite numbers, ``_``-prefixed extras kept.
+
+    Pydantic keeps extra fields (``extra="allow"``) so that the ``_`` annotations survive; the
+    validation (:mod:`roomalloc.validation`) rejects every other unknown field, together with
+    every other mistake, with a suggestion of the field the user probably meant.
     """
 
     model_config = ConfigDict(
         frozen=True,
         extra="allow",
         allow_inf_nan=False,
-        strict=False,
         ser_json_inf_nan="strings",
+        json_schema_extra={"additionalProperties": False, "patternProperties": {"^_": {}}},
     )
 
-    @model_validator(mode="after")
-    def _only_annotation_extras(self) -> _Frozen:
-        extra = self.__pydantic_extra__ or {}
-        bad = [k for k in extra if not k.startswith("_")]
-        if bad:
-            raise ValueError(f"unknown field(s) {', '.join(map(repr, bad))}")
-        return self
+    def __init__(self, /, **data: Any) -> None:
+        """Build and validate; raise :class:`roomalloc.ProblemError` listing every mistake."""
+        from roomalloc.validation import check_construction
+
+        check_construction(self, data, super().__init__)
+
+    # Tells pydantic not to call this __init__ for nested objects (the whole document is
+    # checked once, at its top), only when Python code makes a model.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    @classmethod
+    def model_validate(
+        cls,
+        obj: Any,
+        *,
+        strict: bool | None = None,
+        extra: Any = None,
+        from_attributes: bool | None = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Any:
+        """Validate a JSON-like object; raise :class:`roomalloc.ProblemError` on any mistake."""
+        from roomalloc.validation import validate_model
+
+        return validate_model(cls, obj)
+
+    @classmethod
+    def model_validate_json(
+        cls,
+        json_data: str | bytes | bytearray,
+        *,
+        strict: bool | None = None,
+        extra: Any = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Any:
+        """Parse and validate JSON text; raise :class:`roomalloc.ProblemError` on any mistake."""
+        from roomalloc.validation import validate_model_json
+
+        return validate_model_json(cls, json_data)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Any:
+        """A what-if copy with ``update`` applied, validated like a new object.
+
+        >>> r = Room(id="A", capacity=1)
+        >>> r.model_copy(update={"capacity": 3}).capacity
+        3
+        >>> r.model_copy(update={"capacity": 0})
+        Traceback (most recent call last):
+        ...
+        roomalloc.errors.ProblemError: 1 mistake in the room:
+          capacity: must be at least 1, got 0
+        """
+        if not update:
+            return super().model_copy(deep=deep)
+        data: dict[str, Any] = {name: getattr(self, name) for name in self.__pydantic_fields_set__}
+        data.update(self.__pydantic_extra__ or {})
+        data.update(update)
+        return type(self)(**data)
 
     @property
     def annotations(self) -> dict[str, Any]:
@@ -77,14 +250,20 @@ class _Frozen(BaseModel):
 class Interval(_Frozen):
     """Half-open range of nights ``[start, end)``; ``end`` must be after ``start``."""
 
-    start: dt.date
-    end: dt.date
+    start: Date
+    end: Date
 
-    @model_validator(mode="after")
-    def _end_after_start(self) -> Interval:
-        if self.end <= self.start:
-            raise ValueError(f"end {self.end} is not after start {self.start}")
-        return self
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if isinstance(start, dt.date) and end <= start:
+            raise mistake(
+                "interval",
+                f"must be after start ({start.isoformat()}), got {end.isoformat()}; "
+                "an interval is the nights from start up to but not including end",
+            )
+        return end
 
     def overlaps(self, other: Interval | None) -> bool:
         """True when the two intervals share a night (``None`` means all time)."""
@@ -93,34 +272,44 @@ class Interval(_Frozen):
         return self.start < other.end and other.start < self.end
 
 
+_SELECTORS = ("room", "building", "feature", "floor")
+
+
 class Preference(_Frozen):
     """A soft wish: exactly one selector (room, building, feature or floor range) and a weight."""
 
-    room: str | None = None
-    building: str | None = None
-    feature: str | None = None
-    floor: tuple[int, int] | None = None
-    weight: float
+    room: Id | None = None
+    building: Label | None = None
+    feature: Label | None = None
+    floor: FloorRange = None
+    weight: Amount
+
+    @field_validator("floor")
+    @classmethod
+    def _low_not_above_high(cls, floor: tuple[int, int] | None) -> tuple[int, int] | None:
+        if floor is not None and floor[0] > floor[1]:
+            raise mistake("floor_order", f"low floor {floor[0]} is above high floor {floor[1]}")
+        return floor
 
     @model_validator(mode="after")
     def _one_selector(self) -> Preference:
         chosen = self.selectors()
-        if len(chosen) != 1:
-            raise ValueError(
-                "a preference needs exactly one selector of room, building, feature, floor; "
-                f"got {len(chosen)}" + (f" ({', '.join(chosen)})" if chosen else "")
+        if not chosen:
+            raise mistake(
+                "selector",
+                "needs exactly one selector (room, building, feature or floor); it has none",
             )
-        if self.floor is not None and self.floor[0] > self.floor[1]:
-            raise ValueError(f"floor range low {self.floor[0]} > high {self.floor[1]}")
+        if len(chosen) > 1:
+            raise mistake(
+                "selector",
+                f"has {len(chosen)} selectors ({', '.join(chosen)}); a preference needs exactly "
+                "one, so write one preference per selector",
+            )
         return self
 
     def selectors(self) -> list[str]:
         """Names of the selectors that are set."""
-        return [
-            name
-            for name in ("room", "building", "feature", "floor")
-            if getattr(self, name) is not None
-        ]
+        return [name for name in _SELECTORS if getattr(self, name) is not None]
 
     def matches(self, room: Room) -> bool:
         """Whether ``room`` matches this preference's selector."""
@@ -138,7 +327,7 @@ class Preference(_Frozen):
         self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
     ) -> dict[str, Any]:
         data: dict[str, Any] = handler(self)
-        for name in ("room", "building", "feature", "floor"):
+        for name in _SELECTORS:
             if data.get(name, 0) is None:
                 del data[name]
         return data
@@ -147,43 +336,43 @@ class Preference(_Frozen):
 class Roommates(_Frozen):
     """Roommate wishes: ``want`` is soft, ``avoid`` is HARD."""
 
-    want: tuple[str, ...] = ()
-    avoid: tuple[str, ...] = ()
+    want: tuple[Id, ...] = ()
+    avoid: tuple[Id, ...] = ()
 
 
 class Room(_Frozen):
     """A room with ``capacity`` beds."""
 
-    id: str
-    building: str = ""
-    floor: int = 0
-    capacity: int = Field(ge=1)
-    features: tuple[str, ...] = ()
-    gender: str | None = None
-    cost: float = Field(default=0.0, ge=0)
+    id: Id
+    building: Label = ""
+    floor: Annotated[Whole, Field(ge=-MAX_WHOLE, le=MAX_WHOLE)] = 0
+    capacity: Annotated[Whole, Field(ge=1, le=MAX_WHOLE)]
+    features: tuple[Label, ...] = ()
+    gender: Label | None = None
+    cost: Annotated[Number, Field(ge=0, le=MAX_AMOUNT)] = 0.0
     unavailable: tuple[Interval, ...] = ()
-    attributes: dict[str, AttributeValue] = Field(default_factory=dict)
+    attributes: dict[Text, AttributeValue] = Field(default_factory=dict)
 
 
 class Resident(_Frozen):
     """A person to house, with hard needs and soft wishes."""
 
-    id: str
-    name: str | None = None
-    gender: str | None = None
+    id: Id
+    name: Text | None = None
+    gender: Label | None = None
     stay: Interval | None = None
-    priority: float = Field(default=1.0, gt=0)
-    required: bool = False
-    needs: tuple[str, ...] = ()
-    private: bool = False
-    budget: float | None = Field(default=None, ge=0)
-    excluded_rooms: tuple[str, ...] = ()
+    priority: Annotated[Number, Field(gt=0, le=MAX_AMOUNT)] = 1.0
+    required: Flag = False
+    needs: tuple[Label, ...] = ()
+    private: Flag = False
+    budget: Annotated[Number, Field(ge=0, le=MAX_AMOUNT)] | None = None
+    excluded_rooms: tuple[Id, ...] = ()
     preferences: tuple[Preference, ...] = ()
     roommates: Roommates = Field(default_factory=Roommates)
-    group: str | None = None
-    current_room: str | None = None
-    locked: bool = False
-    attributes: dict[str, AttributeValue] = Field(default_factory=dict)
+    group: Annotated[str, Strict(), AfterValidator(_group)] | None = None
+    current_room: Id | None = None
+    locked: Flag = False
+    attributes: dict[Text, AttributeValue] = Field(default_factory=dict)
 
     def overlaps(self, other: Resident) -> bool:
         """Whether the two residents' stays share a night (no stay overlaps everything)."""
@@ -205,22 +394,24 @@ class Rules(_Frozen):
 class TermSpec(_Frozen):
     """One objective term by name, with its weight (>= 0)."""
 
-    term: str
-    weight: float = Field(ge=0)
+    term: Text
+    weight: Annotated[Number, Field(ge=0, le=MAX_AMOUNT)]
 
 
+# Built without validation: the validation module imports this one.
 DEFAULT_OBJECTIVE: tuple[TermSpec, ...] = (
-    TermSpec(term="housed", weight=1000),
-    TermSpec(term="preferences", weight=1),
-    TermSpec(term="roommates", weight=2),
+    TermSpec.model_construct(term="housed", weight=1000.0),
+    TermSpec.model_construct(term="preferences", weight=1.0),
+    TermSpec.model_construct(term="roommates", weight=2.0),
 )
 
 
 class Problem(_Frozen):
     """A whole allocation problem: rooms, residents, rules and the objective.
 
-    Loading with :meth:`model_validate`, :meth:`model_validate_json` or
-    :func:`roomalloc.load_problem` runs the full validation and raises
+    Every way of making one (``Problem(...)``, :meth:`model_validate`,
+    :meth:`model_validate_json`, :func:`roomalloc.load_problem`, ``model_copy(update=...)``)
+    runs the full validation, cross-references included, and raises
     :class:`roomalloc.ProblemError` listing every mistake.
 
     Example
@@ -241,39 +432,8 @@ class Problem(_Frozen):
     residents: tuple[Resident, ...] = ()
     objective: tuple[TermSpec, ...] = DEFAULT_OBJECTIVE
 
-    @classmethod
-    def model_validate(
-        cls,
-        obj: Any,
-        *,
-        strict: bool | None = None,
-        from_attributes: bool | None = None,
-        context: Any | None = None,
-        **kwargs: Any,
-    ) -> Problem:
-        """Validate a JSON-like object; raise :class:`roomalloc.ProblemError` on any mistake."""
-        from roomalloc.validation import validate_data
-
-        if isinstance(obj, Problem):
-            return obj
-        return validate_data(obj)
-
-    @classmethod
-    def model_validate_json(
-        cls,
-        json_data: str | bytes | bytearray,
-        *,
-        strict: bool | None = None,
-        context: Any | None = None,
-        **kwargs: Any,
-    ) -> Problem:
-        """Parse and validate JSON text; raise :class:`roomalloc.ProblemError` on any mistake."""
-        from roomalloc.validation import validate_json
-
-        return validate_json(json_data)
-
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Problem:
-        """A what-if copy; the id lookups are rebuilt for it, not carried over.
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Any:
+        """A what-if copy, validated like a new problem; the id lookups are rebuilt for it.
 
         >>> p = Problem(rooms=[Room(id="A", capacity=1)])
         >>> p.rooms_by_id["A"].capacity
@@ -315,12 +475,12 @@ class Result(_Frozen):
     """
 
     status: Status
-    assignments: dict[str, str | None] = Field(default_factory=dict)
-    objective: float | None = None
-    bound: float | None = None
-    terms: dict[str, float] = Field(default_factory=dict)
-    solve_seconds: float = 0.0
-    diagnosis: tuple[str, ...] = ()
+    assignments: dict[Id, Id | None] = Field(default_factory=dict)
+    objective: Number | None = None
+    bound: Number | None = None
+    terms: dict[Text, Number] = Field(default_factory=dict)
+    solve_seconds: Annotated[Number, Field(ge=0)] = 0.0
+    diagnosis: tuple[Text, ...] = ()
 
     @model_serializer(mode="wrap")
     def _omit_empty_diagnosis(

@@ -1,15 +1,21 @@
 """Validation of problem and result data: every mistake at once, each with its JSON path.
 
-:func:`validate_json` and :func:`validate_data` read a problem (format ``roomalloc/1``, see
-``docs/format.md``); :func:`validate_result_json` and :func:`validate_result_data` read a
-result. They walk the whole document, collect every mistake as an
-:class:`~roomalloc.errors.Issue` (``residents[12].preferences[3].room: no room 'B-999'``) and
-raise one :class:`~roomalloc.ProblemError` listing them all. Cross-reference checks (room and
-resident ids) run on every part that could be read, even when other parts have type errors, so
-a user fixes a file in one round instead of one mistake per run.
+One path for every entry point. ``Problem(...)``, :meth:`Problem.model_validate`,
+:meth:`Problem.model_validate_json`, :func:`roomalloc.load_problem` and
+``model_copy(update=...)`` (and the same for :class:`~roomalloc.Result` and every other model)
+all come here, and all raise one :class:`~roomalloc.ProblemError` listing every mistake as an
+:class:`~roomalloc.errors.Issue` with its JSON path (``residents[12].preferences[3].room: no
+room 'B-999'``), in the order the mistakes appear in the document. Three parts find them:
 
-Only when the walk finds nothing wrong are the pydantic models built; any complaint pydantic
-still has is translated to the same path form, so a bad input never ends in a deep traceback.
+* pydantic checks types and bounds, as the models in :mod:`roomalloc.model` declare them; its
+  complaints are put in plain words here (:func:`_words`);
+* a walk over the raw data finds what pydantic cannot: unknown fields (pydantic keeps extra
+  fields, since those starting with ``_`` are the user's annotations), annotations that are not
+  plain JSON, and keys given twice in JSON text;
+* the cross-reference checks (:func:`_cross_references`): duplicate ids, references to rooms
+  and residents that do not exist, roommate lists, locked residents without a room, unknown
+  objective terms. They read the raw data, so they run on every part that could be read even
+  when other parts have type errors: a user fixes a file in one round, not one mistake per run.
 
 Example
 -------
@@ -30,7 +36,6 @@ Example
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import difflib
 import functools
 import gc
@@ -39,24 +44,65 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, cast
+from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
-from pydantic_core import SchemaValidator
 
 from roomalloc.errors import Issue, ProblemError
-from roomalloc.model import FORMAT, Problem, Result
+from roomalloc.ids import normal_text
+from roomalloc.model import (
+    Interval,
+    Preference,
+    Problem,
+    Resident,
+    Result,
+    Room,
+    Roommates,
+    Rules,
+    TermSpec,
+)
 
-__all__ = ["validate_data", "validate_json", "validate_result_data", "validate_result_json"]
+__all__ = [
+    "as_allocation",
+    "as_problem",
+    "as_result",
+    "problem_json_schema",
+    "result_json_schema",
+    "validate_data",
+    "validate_json",
+    "validate_model",
+    "validate_model_json",
+    "validate_result_data",
+    "validate_result_json",
+]
 
-_Check = Callable[["_Walker", Any, str], object]
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+Model = TypeVar("Model", bound=BaseModel)
+Loc = tuple[int | str, ...]
+_Found = tuple[Loc, str]  # a mistake's place (as pydantic writes it) and its message
+
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
-_SELECTORS = ("room", "building", "feature", "floor")
-_STATUSES = ("optimal", "feasible", "infeasible", "unknown")
 _TERMS_IN_CONTRACT = (
     "housed", "preferences", "roommates", "cost", "rooms_used", "moves", "fairness"
 )
+
+#: Each model's name in messages, and what an object of it is ("must be an object (...)").
+_WORDS: dict[type[BaseModel], tuple[str, str]] = {
+    Problem: ("problem", "the problem"),
+    Result: ("result", "the result"),
+    Room: ("room", "a room"),
+    Resident: ("resident", "a resident"),
+    Interval: ("interval", "an interval with start and end"),
+    Preference: ("preference", "a preference"),
+    Roommates: ("roommates object", "roommates with want and avoid"),
+    Rules: ("rules object", "rules"),
+    TermSpec: ("objective term", "a term with its weight"),
+}
+#: What the free-form mappings hold, for "must be an object (...)".
+_MAPPINGS = {
+    "attributes": "names to text, numbers or true/false",
+    "assignments": "resident ids to room ids or null",
+    "terms": "term names to numbers",
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -71,9 +117,7 @@ def validate_json(text: str | bytes | bytearray) -> Problem:
     >>> validate_json('{"rooms": [], "residents": []}').format
     'roomalloc/1'
     """
-    with _collector_paused():
-        data, duplicates = _parse_json(text, "problem")
-        return _validate_problem(data, duplicates)
+    return validate_model_json(Problem, text)
 
 
 def validate_data(obj: Any) -> Problem:
@@ -89,10 +133,7 @@ def validate_data(obj: Any) -> Problem:
     >>> p.residents[0].locked
     True
     """
-    if isinstance(obj, Problem):
-        return obj
-    with _collector_paused():
-        return _validate_problem(obj, {})
+    return validate_model(Problem, obj)
 
 
 def validate_result_json(text: str | bytes | bytearray) -> Result:
@@ -104,9 +145,7 @@ def validate_result_json(text: str | bytes | bytearray) -> Result:
     ...                      ).assignments
     {'r1': 'A', 'r2': None}
     """
-    with _collector_paused():
-        data, duplicates = _parse_json(text, "result")
-        return _validate_result(data, duplicates)
+    return validate_model_json(Result, text)
 
 
 def validate_result_data(obj: Any) -> Result:
@@ -119,11 +158,168 @@ def validate_result_data(obj: Any) -> Result:
     ... except Exception as err:
     ...     print(err)
     1 mistake in the result:
-      status: must be one of 'optimal', 'feasible', 'infeasible', 'unknown'; got 'solved'
+      status: must be 'optimal', 'feasible', 'infeasible' or 'unknown', got the text "solved"
     """
-    if isinstance(obj, Result):
+    return validate_model(Result, obj)
+
+
+def validate_model(model: type[Model], obj: Any) -> Model:
+    """Validate ``obj`` (JSON-like data) as a ``model``; raise :class:`ProblemError` on mistakes.
+
+    An instance of ``model`` is returned as it is (it was validated when it was made).
+
+    >>> from roomalloc import Room
+    >>> validate_model(Room, {"id": "A", "capacity": 2}).capacity
+    2
+    """
+    if isinstance(obj, model):
         return obj
-    return _validate_result(obj, {})
+    with _collector_paused():
+        return _validated(model, obj, {}, lambda: model.__pydantic_validator__.validate_python(obj))
+
+
+def validate_model_json(model: type[Model], text: str | bytes | bytearray) -> Model:
+    """Parse JSON text and validate it as a ``model``; raise :class:`ProblemError` on mistakes.
+
+    >>> from roomalloc import Room
+    >>> validate_model_json(Room, '{"id": "A", "capacity": 2}').id
+    'A'
+    """
+    what = _WORDS.get(model, (model.__name__.lower(), ""))[0]
+    with _collector_paused():
+        data, duplicates = _parse_json(text, what)
+        return _validated(
+            model, data, duplicates, lambda: model.__pydantic_validator__.validate_python(data)
+        )
+
+
+def check_construction(
+    instance: BaseModel, data: dict[str, Any], init: Callable[..., None]
+) -> None:
+    """Run ``init(**data)`` (pydantic's ``__init__``) under the full validation.
+
+    This is what ``Problem(...)``, ``Room(...)`` and every other model's constructor call: the
+    same checks as :func:`validate_model`, so a model built in Python is as valid as one read
+    from a file.
+
+    >>> from roomalloc import Room
+    >>> Room(id="A", capcity=2)
+    Traceback (most recent call last):
+    ...
+    roomalloc.errors.ProblemError: 2 mistakes in the room:
+      capcity: unknown field; did you mean 'capacity'?
+      capacity: missing; every room needs a capacity
+    """
+
+    def build() -> BaseModel:
+        init(**data)
+        return instance
+
+    _validated(type(instance), data, {}, build)
+
+
+def as_problem(problem: Any) -> Problem:
+    """``problem`` as a :class:`Problem`: a mapping in the problem format is validated into one.
+
+    What the entry points (:func:`roomalloc.solve`, :func:`roomalloc.check`,
+    :func:`roomalloc.explain`) call first, so a plain ``dict`` works and anything else is a
+    clear ``TypeError`` rather than an ``AttributeError`` deep inside.
+
+    >>> as_problem({"rooms": [{"id": "A", "capacity": 1}]}).rooms[0].id
+    'A'
+    >>> as_problem("problem.json")
+    Traceback (most recent call last):
+    ...
+    TypeError: expected a roomalloc.Problem or a mapping in the problem format, got a Python str; \
+to read a file use roomalloc.load_problem
+    """
+    if isinstance(problem, Problem):
+        return problem
+    if isinstance(problem, Mapping):
+        return validate_model(Problem, problem)
+    hint = "; to read a file use roomalloc.load_problem" if isinstance(problem, str) else ""
+    raise TypeError(
+        "expected a roomalloc.Problem or a mapping in the problem format, "
+        f"got {_describe(problem)}{hint}"
+    )
+
+
+def as_result(result: Any) -> Result:
+    """``result`` as a :class:`Result`: a result mapping (with ``status`` and ``assignments``)
+    is validated as one; any other mapping is the assignments of a ``feasible`` result.
+
+    Mistakes are a :class:`ProblemError` with ``what="result"``.
+
+    >>> as_result({"r1": "A", "r2": None}).assignments
+    {'r1': 'A', 'r2': None}
+    >>> as_result({"status": "optimal", "assignments": {"r1": "A"}}).status
+    'optimal'
+    >>> as_result({"r1": 5})
+    Traceback (most recent call last):
+    ...
+    roomalloc.errors.ProblemError: 1 mistake in the result:
+      assignments.r1: must be a room id or null, got the number 5
+    """
+    if isinstance(result, Result):
+        return result
+    if isinstance(result, Mapping):
+        if _is_result_document(result):
+            return validate_model(Result, result)
+        return validate_model(Result, {"status": "feasible", "assignments": result})
+    raise TypeError(
+        "expected a roomalloc.Result or a mapping of resident ids to room ids, "
+        f"got {_describe(result)}"
+    )
+
+
+def as_allocation(allocation: Any) -> Result | dict[str, str | None]:
+    """A :class:`Result`, or a plain ``{resident id: room id or None}`` mapping, validated.
+
+    A result is kept as a result (its stated objective and terms are then checked by
+    :func:`roomalloc.check`); a plain mapping comes back as a validated ``dict``.
+
+    >>> as_allocation({"r1": "A"})
+    {'r1': 'A'}
+    """
+    if isinstance(allocation, Mapping) and not _is_result_document(allocation):
+        return dict(as_result(allocation).assignments)
+    return as_result(allocation)
+
+
+def _is_result_document(data: Mapping[Any, Any]) -> bool:
+    return "status" in data and isinstance(data.get("assignments", {}), Mapping)
+
+
+@functools.cache
+def problem_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a problem file, generated from the models (``docs/problem.schema.json``).
+
+    It checks the structure: fields, types, bounds, id characters. The cross-reference checks
+    (ids unique and known, a locked resident's room, known terms), an interval's end after its
+    start, a floor range's order and a preference's single selector cannot be written in a
+    schema: only :func:`validate_json` makes them.
+
+    >>> problem_json_schema()["properties"]["format"]["const"]
+    'roomalloc/1'
+    """
+    return _schema(Problem, "A room allocation problem, format roomalloc/1")
+
+
+@functools.cache
+def result_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a result file (``docs/result.schema.json``).
+
+    >>> sorted(result_json_schema()["required"])
+    ['status']
+    """
+    return _schema(Result, "An allocation found by roomalloc, format roomalloc/1")
+
+
+def _schema(model: type[BaseModel], title: str) -> dict[str, Any]:
+    schema = model.model_json_schema(mode="validation")
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+    schema["title"] = title
+    return schema
 
 
 @contextlib.contextmanager
@@ -141,6 +337,72 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+# ---------------------------------------------------------------------------------------------
+# The one path
+
+
+def _validated(
+    model: type[BaseModel], data: Any, duplicates: dict[int, Any], build: Callable[[], Any]
+) -> Any:
+    """``build()``'s model, or a :class:`ProblemError` with every mistake pydantic, the walk and
+    the cross-reference checks find in ``data``, in document order."""
+    what, shape = _WORDS.get(model, (model.__name__.lower(), f"a {model.__name__.lower()}"))
+    if not isinstance(data, Mapping) or isinstance(data, BaseModel):
+        found: list[_Found] = [((), f"must be an object ({shape}), got {_describe(data)}")]
+        raise ProblemError(_issues(data, found), what)
+    built = None
+    try:
+        try:
+            built = build()
+        except ValidationError as err:
+            found = [_words(model, error) for error in err.errors(include_url=False)]
+        else:
+            found = []
+        walk = _Walk(duplicates, found)
+        walk.model(model, data, ())
+        if model is Problem:
+            _cross_references(data, found)
+        elif model is Result:
+            _result_rules(data, found)
+    except RecursionError:  # only annotations nest freely; a thousand levels is not data
+        raise ProblemError([Issue("", "nested too deeply to read")], what) from None
+    if found:
+        raise ProblemError(_issues(data, found), what)
+    return built
+
+
+def _issues(data: Any, found: list[_Found]) -> list[Issue]:
+    """The mistakes as issues, in the order their places appear in ``data``."""
+    found.sort(key=lambda item: _position(data, item[0]))
+    return [Issue(_loc_path(loc), message) for loc, message in found]
+
+
+def _position(data: Any, loc: Loc) -> tuple[int, ...]:
+    """Where ``loc`` is in the document: indices, and keys by their order in their object."""
+    key: list[int] = []
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            key.append(part)
+            node = node[part] if isinstance(node, list | tuple) and -len(node) <= part < len(node) else None
+            continue
+        if isinstance(node, Mapping):
+            names = list(node)
+            if part in node:
+                key.append(names.index(part))
+                node = node[part]
+                continue
+            key.append(len(names) + 1)
+        elif isinstance(node, BaseModel) and part in type(node).model_fields:
+            key.append(list(type(node).model_fields).index(part))
+            node = getattr(node, part)
+            continue
+        else:
+            key.append(1 << 30)
+        node = None
+    return tuple(key)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,100 +450,335 @@ def _parse_json(text: str | bytes | bytearray, what: str) -> tuple[Any, dict[int
 
 
 # ---------------------------------------------------------------------------------------------
-# Problem
+# Pydantic's complaints in plain words
 
 
-def _validate_problem(data: Any, duplicates: dict[int, Any]) -> Problem:
-    walker = _Walker(duplicates)
-    _walk(walker.problem, data, "problem")
-    if walker.issues:
-        raise ProblemError(walker.issues, "problem")
-    return cast(Problem, _build(Problem, data, "problem"))
+def _words(root: type[BaseModel], error: Mapping[str, Any]) -> _Found:
+    """One pydantic error as a place and a house-style message."""
+    kind: str = error["type"]
+    loc: Loc = tuple(error["loc"])
+    ctx: Mapping[str, Any] = error.get("ctx") or {}
+    got = _describe(error.get("input"))
+    field = loc[-1] if loc and isinstance(loc[-1], str) else ""
+    if kind == "missing":
+        owner = _model_at(root, loc[:-1])
+        noun = _WORDS[owner][0] if owner in _WORDS else "object"
+        article = "an" if field[:1] in ("a", "e", "i", "o", "u") else "a"
+        return loc, f"missing; every {noun} needs {article} {field}"
+    if kind in ("model_type", "model_attributes_type", "dataclass_type"):
+        target = _model_at(root, loc)
+        shape = _WORDS[target][1] if target in _WORDS else "an object"
+        return loc, f"must be an object ({shape}), got {got}"
+    if kind == "dict_type":
+        return loc, f"must be an object ({_MAPPINGS.get(field, 'names to values')}), got {got}"
+    if kind == "literal_error":
+        hint = " (the format roomalloc reads)" if loc == ("format",) else ""
+        return loc, f"must be {ctx.get('expected')}{hint}, got {got}"
+    if kind == "greater_than_equal":
+        limit = ctx.get("ge")
+        if limit == 0:
+            return loc, f"must not be negative, got {_number(error.get('input'))}"
+        return loc, f"must be at least {_number(limit)}, got {_number(error.get('input'))}"
+    if kind == "greater_than":
+        return loc, f"must be greater than {_number(ctx.get('gt'))}, got {_number(error.get('input'))}"
+    if kind == "less_than_equal":
+        return loc, f"must be at most {_number(ctx.get('le'))}, got {_number(error.get('input'))}"
+    if kind == "finite_number":
+        return loc, f"must be a finite number, got {_number(error.get('input'))}"
+    if kind == "string_type" and len(loc) == 2 and loc[0] == "assignments":
+        return loc, f"must be a room id or null, got {got}"
+    if kind in _PLAIN_TYPES:
+        return loc, f"{_PLAIN_TYPES[kind]}, got {got}"
+    if kind == "string_too_short":
+        return loc, "must not be empty"
+    message = str(error.get("msg", kind)).removeprefix("Value error, ")
+    return loc, message
 
 
-def _validate_result(data: Any, duplicates: dict[int, Any]) -> Result:
-    walker = _Walker(duplicates)
-    _walk(walker.result, data, "result")
-    if walker.issues:
-        raise ProblemError(walker.issues, "result")
-    return cast(Result, _build(Result, data, "result"))
-
-
-def _walk(walk: Callable[[Any], None], data: Any, what: str) -> None:
-    try:
-        walk(data)
-    except RecursionError:  # only annotations nest freely; a thousand levels is not data
-        raise ProblemError([Issue("", "nested too deeply to read")], what) from None
-
-
-def _build(model: type[BaseModel], data: Any, what: str) -> BaseModel:
-    """Build the pydantic model; a complaint the walk missed still becomes a path-named Issue."""
-    try:
-        return _checked_validator(model).validate_python(data)  # type: ignore[no-any-return]
-    except ValidationError as err:
-        issues = [
-            Issue(_loc_path(e["loc"]), e["msg"].removeprefix("Value error, "))
-            for e in err.errors(include_url=False)
-        ]
-        raise ProblemError(issues, what) from None
-
-
-# The models' own check-only validators, which the walk has already done on this data.
-_WALKED_CHECKS = frozenset({"_only_annotation_extras", "_end_after_start", "_one_selector"})
+_PLAIN_TYPES = {
+    "string_type": "must be text",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "bool_type": "must be true or false",
+    "tuple_type": "must be a list",
+    "list_type": "must be a list",
+    # our own (roomalloc.model), whose messages need the value given
+    "date_format": "must be a date written YYYY-MM-DD",
+    "attribute_value": "must be text, a number or true/false",
+    "floor_range": "must be a floor range [LOW, HIGH]",
+}
 
 
 @functools.cache
-def _checked_validator(model: type[BaseModel]) -> SchemaValidator:
-    """The model's pydantic validator without the Python checks the walk already made.
+def _children(model: type[BaseModel]) -> dict[str, tuple[type[BaseModel], bool]]:
+    """The fields of ``model`` that hold models: field -> (model, a list of them?)."""
+    out: dict[str, tuple[type[BaseModel], bool]] = {}
+    for name, info in model.model_fields.items():
+        found = _model_in(info.annotation, False)
+        if found is not None:
+            out[name] = found
+    return out
 
-    Those after-validators cost a Python call for every room, resident, stay and preference
-    (about a third of the build time for a 50,000-resident problem). Pydantic still checks
-    every type; any other validator the models gain later is kept.
-    """
-    return SchemaValidator(_strip_checks(model.__pydantic_core_schema__))
+
+def _model_in(annotation: Any, in_list: bool) -> tuple[type[BaseModel], bool] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, in_list
+    origin = get_origin(annotation)
+    for arg in get_args(annotation):
+        found = _model_in(arg, in_list or origin is tuple)
+        if found is not None:
+            return found
+    return None
 
 
-def _strip_checks(node: Any) -> Any:
-    if isinstance(node, dict):
-        function = node.get("function")
-        if (
-            node.get("type") == "function-after"
-            and isinstance(function, dict)
-            and getattr(function.get("function"), "__name__", None) in _WALKED_CHECKS
-        ):
-            inner = _strip_checks(node["schema"])
-            if "ref" in node and "ref" not in inner:
-                inner = {**inner, "ref": node["ref"]}
-            return inner
-        return {
-            key: value if key in ("function", "serialization", "cls") else _strip_checks(value)
-            for key, value in node.items()
-        }
-    if isinstance(node, list):
-        return [_strip_checks(item) for item in node]
-    return node
+def _model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The model whose object is at ``loc`` (``None`` when no model is there)."""
+    current: type[BaseModel] = root
+    expect_index = False
+    for part in loc:
+        if expect_index:
+            if not isinstance(part, int):
+                return None
+            expect_index = False
+            continue
+        child = _children(current).get(part) if isinstance(part, str) else None
+        if child is None:
+            return None
+        current, expect_index = child
+    return None if expect_index else current
+
+
+# ---------------------------------------------------------------------------------------------
+# What pydantic keeps quietly: unknown fields, annotations, keys given twice
+
+
+class _Walk:
+    """One pass over the raw data, guided by the models' fields."""
+
+    def __init__(self, duplicates: dict[int, Any], found: list[_Found]) -> None:
+        self.duplicates = duplicates
+        self.found = found
+
+    def repeated_keys(self, obj: Mapping[Any, Any], loc: Loc) -> None:
+        if self.duplicates and id(obj) in self.duplicates:
+            for key in self.duplicates[id(obj)][1]:
+                self.found.append(((*loc, key), "given more than once in the same object"))
+
+    def model(self, model: type[BaseModel], obj: Any, loc: Loc) -> None:
+        if not isinstance(obj, Mapping) or isinstance(obj, BaseModel):
+            return  # a model instance was validated when it was made; anything else pydantic reports
+        self.repeated_keys(obj, loc)
+        fields = model.model_fields
+        children = _children(model)
+        for key, value in obj.items():
+            if key in fields:
+                child = children.get(key)
+                if child is None:
+                    if self.duplicates and isinstance(value, Mapping):
+                        self.repeated_keys(value, (*loc, key))
+                elif child[1]:
+                    if isinstance(value, list | tuple):
+                        for i, item in enumerate(value):
+                            self.model(child[0], item, (*loc, key, i))
+                else:
+                    self.model(child[0], value, (*loc, key))
+            elif not isinstance(key, str):
+                self.found.append((loc, f"field names must be text, got {_describe(key)}"))
+            elif key.startswith("_"):
+                self.annotation(value, (*loc, key))
+            else:
+                self.found.append(((*loc, key), _unknown_field(key, fields, model)))
+
+    def annotation(self, value: Any, loc: Loc) -> None:
+        """A ``_`` field is kept as is, so it must be plain JSON that survives a save."""
+        if value is None or isinstance(value, str | bool | int):
+            return
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                self.found.append((loc, f"must be a finite number, got {_number(value)}"))
+        elif isinstance(value, list | tuple):
+            for i, item in enumerate(value):
+                self.annotation(item, (*loc, i))
+        elif isinstance(value, Mapping):
+            self.repeated_keys(value, loc)
+            for key, item in value.items():
+                if isinstance(key, str):
+                    self.annotation(item, (*loc, key))
+                else:
+                    self.found.append((loc, f"field names must be text, got {_describe(key)}"))
+        else:
+            self.found.append((loc, f"must be JSON data, got {_describe(value)}"))
+
+
+def _unknown_field(key: str, known: Iterable[str], model: type[BaseModel]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.75)
+    if close:
+        return f"unknown field; did you mean '{close[0]}'?"
+    noun = _WORDS.get(model, (model.__name__.lower(), ""))[0]
+    article = "an" if noun[:1] in ("a", "e", "i", "o", "u") else "a"
+    return (
+        f"unknown field ({article} {noun} has: {', '.join(known)}; "
+        "start your own notes' names with '_')"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Cross references
+
+
+def _get(obj: Any, key: str) -> Any:
+    """A field of raw data or of a model instance inside it (``None`` when absent)."""
+    if isinstance(obj, BaseModel):
+        return getattr(obj, key, None)
+    if isinstance(obj, Mapping):
+        return obj.get(key)
+    return None
+
+
+def _items(value: Any) -> Sequence[Any]:
+    return value if isinstance(value, list | tuple) else ()
+
+
+def _ids(items: Sequence[Any], kind: str, found: list[_Found]) -> set[str]:
+    """The readable ids of ``items`` (rooms or residents); repeated ones are reported."""
+    first: dict[str, int] = {}
+    for i, item in enumerate(items):
+        raw = _get(item, "id")
+        if not isinstance(raw, str):
+            continue
+        item_id = normal_text(raw)
+        if item_id in first:
+            j = first[item_id]
+            written = _get(items[j], "id")
+            same = "" if written == raw else "; the two are the same text in Unicode NFC form"
+            found.append(
+                ((f"{kind}s", i, "id"), f"duplicate {kind} id {item_id!r} (first at {kind}s[{j}]{same})")
+            )
+        else:
+            first[item_id] = i
+    return set(first)
+
+
+def _cross_references(data: Mapping[Any, Any], found: list[_Found]) -> None:
+    """The checks that need the whole problem: ids and every reference to them."""
+    rooms, residents = data.get("rooms"), data.get("residents")
+    room_ids: set[str] | None = None  # None: the rooms list is unreadable, so do not check
+    if rooms is None or isinstance(rooms, list | tuple):
+        room_ids = _ids(_items(rooms), "room", found)
+    resident_ids = _ids(_items(residents), "resident", found)
+
+    def room_ref(value: Any, loc: Loc) -> str | None:
+        if not isinstance(value, str):
+            return None
+        room = normal_text(value)
+        if room_ids is not None and room not in room_ids:
+            found.append((loc, f"no room {room!r}"))
+        return room
+
+    for i, resident in enumerate(_items(residents)):
+        here: Loc = ("residents", i)
+        me = _get(resident, "id")
+        me = normal_text(me) if isinstance(me, str) else None
+        seen: set[str] = set()
+        for j, value in enumerate(_items(_get(resident, "excluded_rooms"))):
+            room = room_ref(value, (*here, "excluded_rooms", j))
+            if room is not None:
+                if room in seen:
+                    found.append(((*here, "excluded_rooms", j), f"{room!r} is listed twice"))
+                seen.add(room)
+        current = _get(resident, "current_room")
+        room_ref(current, (*here, "current_room"))
+        for j, preference in enumerate(_items(_get(resident, "preferences"))):
+            room_ref(_get(preference, "room"), (*here, "preferences", j, "room"))
+        roommates = _get(resident, "roommates")
+        wanted = _resident_refs(_get(roommates, "want"), (*here, "roommates", "want"), me,
+                                resident_ids, None, found)
+        _resident_refs(_get(roommates, "avoid"), (*here, "roommates", "avoid"), me,
+                       resident_ids, wanted, found)
+        if _get(resident, "locked") is True and current is None:
+            found.append(((*here, "locked"), "a locked resident needs a current_room to stay in"))
+    _terms(data.get("objective"), found)
+
+
+def _resident_refs(
+    value: Any,
+    loc: Loc,
+    me: str | None,
+    resident_ids: set[str],
+    also_wanted: set[str] | None,
+    found: list[_Found],
+) -> set[str]:
+    """Check a want or avoid list; returns the good ids it holds."""
+    good: set[str] = set()
+    for i, item in enumerate(_items(value)):
+        if not isinstance(item, str):
+            continue
+        other = normal_text(item)
+        here = (*loc, i)
+        if other not in resident_ids:
+            found.append((here, f"no resident {other!r}"))
+        elif other == me:
+            found.append((here, f"{other!r} is this resident; nobody can want or avoid themself"))
+        elif other in good:
+            found.append((here, f"{other!r} is listed twice"))
+        elif also_wanted is not None and other in also_wanted:
+            message = f"{other!r} is also in want; nobody can want and avoid the same person"
+            found.append((here, message))
+        good.add(other)
+    return good
+
+
+def _terms(objective: Any, found: list[_Found]) -> None:
+    known = _known_terms()
+    first: dict[str, int] = {}
+    for i, spec in enumerate(_items(objective)):
+        name = _get(spec, "term")
+        if not isinstance(name, str):
+            continue
+        loc: Loc = ("objective", i, "term")
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+            hint = f"did you mean '{close[0]}'?" if close else f"known terms: {', '.join(known)}"
+            found.append((loc, f"unknown term {name!r}; {hint}"))
+        j = first.setdefault(name, i)
+        if j != i:
+            found.append((loc, f"term {name!r} is listed twice (first at objective[{j}]); give it once"))
+
+
+def _known_terms() -> list[str]:
+    """Built-in terms and every custom term registered from Python, at the time of the check."""
+    from roomalloc.terms import term_names
+
+    return list(dict.fromkeys([*_TERMS_IN_CONTRACT, *term_names()]))
+
+
+def _result_rules(data: Mapping[Any, Any], found: list[_Found]) -> None:
+    status, assignments = data.get("status"), data.get("assignments")
+    if status in ("infeasible", "unknown") and isinstance(assignments, Mapping) and assignments:
+        message = f"must be empty when the status is '{status}' (no allocation was found)"
+        found.append((("assignments",), message))
+
+
+# ---------------------------------------------------------------------------------------------
+# Words for places and values
 
 
 def _loc_path(loc: Iterable[int | str]) -> str:
     path = ""
     for part in loc:
-        path = f"{path}[{part}]" if isinstance(part, int) else _join(path, part)
+        path = f"{path}[{part}]" if isinstance(part, int) else _join(path, str(part))
     return path
 
 
 def _join(path: str, key: str) -> str:
     """``path.key``, or ``path["key"]`` for a key that is not a plain name."""
-    suffix = _SUFFIXES.get(key)
-    if suffix is None:
-        suffix = f".{key}" if _PLAIN_KEY.fullmatch(key) else f"[{json.dumps(key)}]"
-        if len(_SUFFIXES) < 10_000:  # field names repeat; attribute names may not
-            _SUFFIXES[key] = suffix
+    suffix = f".{key}" if _PLAIN_KEY.fullmatch(key) else f"[{json.dumps(key)}]"
     if path:
         return path + suffix
     return suffix[1:] if suffix[0] == "." else suffix
-
-
-_SUFFIXES: dict[str, str] = {}
 
 
 def _describe(value: Any) -> str:
@@ -294,7 +791,7 @@ def _describe(value: Any) -> str:
         shown = value if len(value) <= 40 else value[:37] + "..."
         return f"the text {json.dumps(shown)}"
     if isinstance(value, int | float):
-        return f"the number {_number_text(value)}"
+        return f"the number {_number(value)}"
     if isinstance(value, list | tuple):
         return "a list"
     if isinstance(value, Mapping):
@@ -302,639 +799,14 @@ def _describe(value: Any) -> str:
     return f"a Python {type(value).__name__}"
 
 
-def _number_text(value: float) -> str:
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return repr(int(value)) if value != 0 or math.copysign(1, value) > 0 else "0"
     if isinstance(value, float) and not math.isfinite(value):
         return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15:
+        digits = len(str(abs(value)))
+        return f"{float(value):.3g}" if digits < 300 else f"{'-' if value < 0 else ''}1e+{digits - 1}"
+    if isinstance(value, float) and abs(value) >= 1e15:
+        return f"{value:g}"
     return repr(value)
-
-
-class _Walker:
-    """One pass over the raw data, collecting every mistake with its path."""
-
-    def __init__(self, duplicates: dict[int, Any]) -> None:
-        self.issues: list[Issue] = []
-        self.duplicates = duplicates
-        self.room_ids: set[str] | None = set()  # None: the rooms list is unreadable
-        self.resident_ids: set[str] = set()
-        self.first_room: dict[int, int] = {}  # index of a repeated room id -> index of its first
-        self.first_resident: dict[int, int] = {}
-        self.index = 0  # index of the room or resident being walked
-        self.resident_id: str | None = None  # id of the resident being walked
-        self.terms_seen: dict[str, int] = {}
-
-    def report(self, path: str, message: str) -> None:
-        self.issues.append(Issue(path, message))
-
-    # -- structure --------------------------------------------------------------------------
-
-    def mapping(self, value: Any, path: str, what: str) -> Mapping[Any, Any] | None:
-        if type(value) is dict:  # the usual case, without the slower abstract-class check
-            return value
-        if isinstance(value, BaseModel):
-            return value.model_dump()
-        if isinstance(value, Mapping):
-            return value
-        self.report(path, f"must be an object ({what}), got {_describe(value)}")
-        return None
-
-    def sequence(self, value: Any, path: str) -> Sequence[Any] | None:
-        if isinstance(value, list | tuple):
-            return value
-        self.report(path, f"must be a list, got {_describe(value)}")
-        return None
-
-    def fields(
-        self,
-        obj: Mapping[Any, Any],
-        path: str,
-        known: Mapping[str, _Check],
-        required: Sequence[str],
-        what: str,
-        plain: Mapping[str, frozenset[type]] | None = None,
-    ) -> None:
-        """Check each field with its checker; report repeated, unknown and missing fields.
-
-        ``plain`` names, per field, value types that are good without further checks (such as
-        ``null`` for an optional field): these skip the checker call, which matters when a
-        problem has a million fields.
-        """
-        if self.duplicates and id(obj) in self.duplicates:
-            for key in self.duplicates[id(obj)][1]:
-                self.report(_join(path, key), "given more than once in the same object")
-        plain = plain or {}
-        for key, value in obj.items():
-            check = known.get(key)
-            if check is not None:
-                if type(value) in plain.get(key, _NO_TYPES):
-                    continue
-                # Known names are plain, so the path needs no quoting.
-                check(self, value, f"{path}.{key}" if path else key)
-            elif not isinstance(key, str):
-                self.report(path, f"field names must be text, got {_describe(key)}")
-            elif key.startswith("_"):
-                self.annotation(value, _join(path, key))
-            else:
-                self.report(_join(path, key), _unknown_field_message(key, known, what))
-        for name in required:
-            if name not in obj:
-                article = "an" if name[0] in "aeiou" else "a"
-                self.report(_join(path, name), f"missing; every {what} needs {article} {name}")
-
-    def annotation(self, value: Any, path: str) -> None:
-        """A ``_`` field is kept as is, so it must be plain JSON that survives a save."""
-        if value is None or isinstance(value, str | bool | int):
-            return
-        if isinstance(value, float):
-            if not math.isfinite(value):
-                self.report(path, f"must be a finite number, got {_number_text(value)}")
-        elif isinstance(value, list | tuple):
-            for i, item in enumerate(value):
-                self.annotation(item, f"{path}[{i}]")
-        elif isinstance(value, Mapping):
-            if self.duplicates and id(value) in self.duplicates:
-                for key in self.duplicates[id(value)][1]:
-                    self.report(_join(path, key), "given more than once in the same object")
-            for key, item in value.items():
-                if isinstance(key, str):
-                    self.annotation(item, _join(path, key))
-                else:
-                    self.report(path, f"field names must be text, got {_describe(key)}")
-        else:
-            self.report(path, f"must be JSON data, got {_describe(value)}")
-
-    # -- the problem ------------------------------------------------------------------------
-
-    def problem(self, data: Any) -> None:
-        obj = self.mapping(data, "", "the problem")
-        if obj is None:
-            return
-        rooms = obj.get("rooms")
-        residents = obj.get("residents")
-        if isinstance(rooms, list | tuple):
-            self.room_ids, self.first_room = self._collect_ids(rooms)
-        elif rooms is not None:  # then "no room X" at every reference would only be noise
-            self.room_ids = None
-        if isinstance(residents, list | tuple):
-            self.resident_ids, self.first_resident = self._collect_ids(residents)
-        self.fields(obj, "", _PROBLEM_FIELDS, (), "problem")
-
-    @staticmethod
-    def _collect_ids(items: Sequence[Any]) -> tuple[set[str], dict[int, int]]:
-        """Gather the readable ids before the walk, so references can be checked in one pass."""
-        first: dict[str, int] = {}
-        repeats: dict[int, int] = {}
-        for i, item in enumerate(items):
-            if isinstance(item, BaseModel):
-                item_id = getattr(item, "id", None)
-            elif isinstance(item, Mapping):
-                item_id = item.get("id")
-            else:
-                continue
-            if isinstance(item_id, str):
-                if item_id in first:
-                    repeats[i] = first[item_id]
-                else:
-                    first[item_id] = i
-        return set(first), repeats
-
-    def result(self, data: Any) -> None:
-        obj = self.mapping(data, "", "the result")
-        if obj is None:
-            return
-        self.fields(obj, "", _RESULT_FIELDS, ("status",), "result")
-        status, assignments = obj.get("status"), obj.get("assignments")
-        if status in ("infeasible", "unknown") and isinstance(assignments, Mapping) and assignments:
-            self.report(
-                "assignments",
-                f"must be empty when the status is '{status}' (no allocation was found)",
-            )
-
-
-def _unknown_field_message(key: str, known: Iterable[str], what: str) -> str:
-    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.75)
-    if close:
-        return f"unknown field; did you mean '{close[0]}'?"
-    names = ", ".join(known)
-    return f"unknown field (a {what} has: {names}; start your own notes' names with '_')"
-
-
-# ---------------------------------------------------------------------------------------------
-# Primitive checks: each reports its own mistake and returns the value when it is good.
-
-
-def _text(w: _Walker, value: Any, path: str) -> str | None:
-    if isinstance(value, str):
-        return value
-    w.report(path, f"must be text, got {_describe(value)}")
-    return None
-
-
-def _text_or_null(w: _Walker, value: Any, path: str) -> None:
-    if value is not None:
-        _text(w, value, path)
-
-
-def _id(w: _Walker, value: Any, path: str) -> str | None:
-    text = _text(w, value, path)
-    if text == "":
-        w.report(path, "must not be empty")
-        return None
-    return text
-
-
-def _whole(w: _Walker, value: Any, path: str) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        return int(value)
-    w.report(path, f"must be a whole number, got {_describe(value)}")
-    return None
-
-
-def _number(w: _Walker, value: Any, path: str) -> float | None:
-    kind = type(value)
-    if kind is int or (kind is float and math.isfinite(value)):  # the usual cases, quickly
-        return value  # type: ignore[no-any-return]
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        w.report(path, f"must be a number, got {_describe(value)}")
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        w.report(path, f"must be a finite number, got {_number_text(value)}")
-        return None
-    return value
-
-
-def _not_negative(w: _Walker, value: Any, path: str) -> None:
-    number = _number(w, value, path)
-    if number is not None and number < 0:
-        w.report(path, f"must not be negative, got {_number_text(number)}")
-
-
-def _not_negative_or_null(w: _Walker, value: Any, path: str) -> None:
-    if value is not None:
-        _not_negative(w, value, path)
-
-
-def _number_or_null(w: _Walker, value: Any, path: str) -> None:
-    if value is not None:
-        _number(w, value, path)
-
-
-def _bool(w: _Walker, value: Any, path: str) -> None:
-    if value is not True and value is not False:
-        w.report(path, f"must be true or false, got {_describe(value)}")
-
-
-def _date(w: _Walker, value: Any, path: str) -> dt.date | None:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str) and _DATE.fullmatch(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            w.report(path, f"is not a real date: {json.dumps(value)}")
-            return None
-    w.report(path, f"must be a date written YYYY-MM-DD, got {_describe(value)}")
-    return None
-
-
-def _text_list(w: _Walker, value: Any, path: str) -> None:
-    items = w.sequence(value, path)
-    if items is not None:
-        for i, item in enumerate(items):
-            if not isinstance(item, str):
-                _text(w, item, f"{path}[{i}]")
-
-
-def _attributes(w: _Walker, value: Any, path: str) -> None:
-    obj = w.mapping(value, path, "names to text, numbers or true/false")
-    if obj is None:
-        return
-    if w.duplicates and id(obj) in w.duplicates:
-        for key in w.duplicates[id(obj)][1]:
-            w.report(_join(path, key), "given more than once in the same object")
-    for key, item in obj.items():
-        if not isinstance(key, str):
-            w.report(path, f"field names must be text, got {_describe(key)}")
-        elif isinstance(item, str | bool):
-            continue
-        elif isinstance(item, int | float):
-            _number(w, item, _join(path, key))
-        else:
-            message = f"must be text, a number or true/false, got {_describe(item)}"
-            w.report(_join(path, key), message)
-
-
-def _list_of(check: _Check) -> _Check:
-    def check_list(w: _Walker, value: Any, path: str) -> None:
-        items = w.sequence(value, path)
-        if items is not None:
-            for i, item in enumerate(items):
-                check(w, item, f"{path}[{i}]")
-
-    return check_list
-
-
-# ---------------------------------------------------------------------------------------------
-# References
-
-
-def _room_ref(w: _Walker, value: Any, path: str) -> None:
-    room = _text(w, value, path)
-    if room is not None and w.room_ids is not None and room not in w.room_ids:
-        w.report(path, f"no room {room!r}")
-
-
-def _room_ref_or_null(w: _Walker, value: Any, path: str) -> None:
-    if value is not None:
-        _room_ref(w, value, path)
-
-
-def _room_refs(w: _Walker, value: Any, path: str) -> None:
-    items = w.sequence(value, path)
-    if items is None:
-        return
-    seen: set[str] = set()
-    for i, item in enumerate(items):
-        here = f"{path}[{i}]"
-        _room_ref(w, item, here)
-        if isinstance(item, str):
-            if item in seen:
-                w.report(here, f"{item!r} is listed twice")
-            seen.add(item)
-
-
-def _resident_refs(w: _Walker, value: Any, path: str, also_wanted: set[str] | None) -> set[str]:
-    """Check a want or avoid list; returns the ids it holds that are good."""
-    items = w.sequence(value, path)
-    good: set[str] = set()
-    if items is None:
-        return good
-    me = w.resident_id
-    for i, item in enumerate(items):
-        here = f"{path}[{i}]"
-        other = _text(w, item, here)
-        if other is None:
-            continue
-        if other not in w.resident_ids:
-            w.report(here, f"no resident {other!r}")
-        elif other == me:
-            w.report(here, f"{other!r} is this resident; nobody can want or avoid themself")
-        elif other in good:
-            w.report(here, f"{other!r} is listed twice")
-        elif also_wanted is not None and other in also_wanted:
-            w.report(here, f"{other!r} is also in want; nobody can want and avoid the same person")
-        good.add(other)
-    return good
-
-
-# ---------------------------------------------------------------------------------------------
-# Objects
-
-
-def _interval(w: _Walker, value: Any, path: str) -> None:
-    obj = w.mapping(value, path, "an interval with start and end")
-    if obj is None:
-        return
-    w.fields(obj, path, _INTERVAL_FIELDS, ("start", "end"), "interval")
-    start, end = obj.get("start"), obj.get("end")
-    if isinstance(start, str) and _DATE.fullmatch(start):
-        start = _quiet_date(start)
-    if isinstance(end, str) and _DATE.fullmatch(end):
-        end = _quiet_date(end)
-    if isinstance(start, dt.date) and isinstance(end, dt.date) and end <= start:
-        w.report(
-            _join(path, "end"),
-            f"must be after start ({start.isoformat()}), got {end.isoformat()}; "
-            "an interval is the nights from start up to but not including end",
-        )
-
-
-def _quiet_date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def _interval_or_null(w: _Walker, value: Any, path: str) -> None:
-    if value is not None:
-        _interval(w, value, path)
-
-
-def _room(w: _Walker, value: Any, path: str) -> None:
-    obj = w.mapping(value, path, "a room")
-    if obj is None:
-        return
-    w.fields(obj, path, _ROOM_FIELDS, ("id", "capacity"), "room", _ROOM_PLAIN)
-    first = w.first_room.get(w.index)
-    if first is not None:
-        w.report(_join(path, "id"), f"duplicate room id {obj['id']!r} (first at rooms[{first}])")
-
-
-def _rooms(w: _Walker, value: Any, path: str) -> None:
-    items = w.sequence(value, path)
-    if items is not None:
-        for i, item in enumerate(items):
-            w.index = i
-            _room(w, item, f"{path}[{i}]")
-
-
-def _capacity(w: _Walker, value: Any, path: str) -> None:
-    beds = _whole(w, value, path)
-    if beds is not None and beds < 1:
-        w.report(path, f"must be at least 1, got {beds}")
-
-
-def _priority(w: _Walker, value: Any, path: str) -> None:
-    number = _number(w, value, path)
-    if number is not None and number <= 0:
-        w.report(path, f"must be greater than 0, got {_number_text(number)}")
-
-
-def _group(w: _Walker, value: Any, path: str) -> None:
-    if value is not None and _text(w, value, path) == "":
-        w.report(path, "must not be empty; use null for no group")
-
-
-def _resident(w: _Walker, value: Any, path: str) -> None:
-    obj = w.mapping(value, path, "a resident")
-    if obj is None:
-        return
-    rid = obj.get("id")
-    w.resident_id = rid if isinstance(rid, str) else None
-    w.fields(obj, path, _RESIDENT_FIELDS, ("id",), "resident", _RESIDENT_PLAIN)
-    first = w.first_resident.get(w.index)
-    if first is not None:
-        w.report(_join(path, "id"), f"duplicate resident id {rid!r} (first at residents[{first}])")
-    if obj.get("locked") is True and obj.get("current_room") is None:
-        w.report(_join(path, "locked"), "a locked resident needs a current_room to stay in")
-
-
-def _residents(w: _Walker, value: Any, path: str) -> None:
-    items = w.sequence(value, path)
-    if items is not None:
-        for i, item in enumerate(items):
-            w.index = i
-            _resident(w, item, f"{path}[{i}]")
-
-
-def _roommates(w: _Walker, value: Any, path: str) -> None:
-    obj = w.mapping(value, path, "roommates with want and avoid")
-    if obj is None:
-        return
-    w.fields(obj, path, _ROOMMATES_FIELDS, (), "roommates object")
-    wanted: set[str] = set()
-    if "want" in obj:
-        wanted = _resident_refs(w, obj["want"], _join(path, "want"), None)
-    if "avoid" in obj:
-        _resident_refs(w, obj["avoid"], _join(path, "avoid"), wanted)
-
-
-def _floor_range(w: _Walker, value: Any, path: str) -> None:
-    if value is None:
-        return
-    if not isinstance(value, list | tuple) or len(value) != 2:
-        w.report(path, f"must be a floor range [LOW, HIGH], got {_describe(value)}")
-        return
-    low, high = _whole(w, value[0], f"{path}[0]"), _whole(w, value[1], f"{path}[1]")
-    if low is not None and high is not None and low > high:
-        w.report(path, f"low floor {low} is above high floor {high}")
-
-
-def _preference(w: _Walker, value: Any, path: str) -> None:
-    obj = w.mapping(value, path, "a preference")
-    if obj is None:
-        return
-    w.fields(obj, path, _PREFERENCE_FIELDS, ("weight",), "preference", _PREFERENCE_PLAIN)
-    chosen = [name for name in _SELECTORS if obj.get(name) is not None]
-    if not chosen:
-        w.report(path, "needs exactly one selector (room, building, feature or floor); it has none")
-    elif len(chosen) > 1:
-        w.report(
-            path,
-            f"has {len(chosen)} selectors ({', '.join(chosen)}); a preference needs exactly one, "
-            "so write one preference per selector",
-        )
-
-
-def _rules(w: _Walker, value: Any, path: str) -> None:
-    obj = w.mapping(value, path, "rules")
-    if obj is not None:
-        w.fields(obj, path, _RULES_FIELDS, (), "rules object")
-
-
-def _gender_mixing(w: _Walker, value: Any, path: str) -> None:
-    if value not in ("forbid", "allow") or not isinstance(value, str):
-        w.report(path, f"must be 'forbid' or 'allow', got {_describe(value)}")
-
-
-def _format(w: _Walker, value: Any, path: str) -> None:
-    if value != FORMAT or not isinstance(value, str):
-        w.report(path, f"must be {FORMAT!r} (the format roomalloc reads), got {_describe(value)}")
-
-
-def _objective(w: _Walker, value: Any, path: str) -> None:
-    w.terms_seen = {}
-    items = w.sequence(value, path)
-    if items is not None:
-        for i, item in enumerate(items):
-            w.index = i
-            _term_spec(w, item, f"{path}[{i}]")
-
-
-def _term_spec(w: _Walker, value: Any, path: str) -> None:
-    obj = w.mapping(value, path, "a term with its weight")
-    if obj is not None:
-        w.fields(obj, path, _TERM_FIELDS, ("term", "weight"), "objective term")
-
-
-def _term_name(w: _Walker, value: Any, path: str) -> None:
-    name = _text(w, value, path)
-    if name is None:
-        return
-    known = _known_terms()
-    if name not in known:
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
-        hint = f"did you mean '{close[0]}'?" if close else f"known terms: {', '.join(known)}"
-        w.report(path, f"unknown term {name!r}; {hint}")
-    first = w.terms_seen.setdefault(name, w.index)
-    if first != w.index:
-        w.report(path, f"term {name!r} is listed twice (first at objective[{first}]); give it once")
-
-
-def _known_terms() -> list[str]:
-    """Built-in terms and every custom term registered from Python, at the time of the check."""
-    from roomalloc.terms import term_names
-
-    return list(dict.fromkeys([*_TERMS_IN_CONTRACT, *term_names()]))
-
-
-def _assignments(w: _Walker, value: Any, path: str) -> None:
-    obj = w.mapping(value, path, "resident ids to room ids or null")
-    if obj is None:
-        return
-    for key, room in obj.items():
-        if not isinstance(key, str):
-            w.report(path, f"resident ids must be text, got {_describe(key)}")
-        elif room is not None and not isinstance(room, str):
-            w.report(_join(path, key), f"must be a room id or null, got {_describe(room)}")
-
-
-def _term_values(w: _Walker, value: Any, path: str) -> None:
-    obj = w.mapping(value, path, "term names to numbers")
-    if obj is None:
-        return
-    for key, number in obj.items():
-        if not isinstance(key, str):
-            w.report(path, f"term names must be text, got {_describe(key)}")
-        else:
-            _number(w, number, _join(path, key))
-
-
-def _status(w: _Walker, value: Any, path: str) -> None:
-    if value not in _STATUSES or not isinstance(value, str):
-        shown = repr(value) if isinstance(value, str) else _describe(value)
-        w.report(path, f"must be one of {', '.join(map(repr, _STATUSES))}; got {shown}")
-
-
-_NO_TYPES: frozenset[type] = frozenset()
-_NULL: frozenset[type] = frozenset({type(None)})
-_TEXT_OR_NULL: frozenset[type] = frozenset({str, type(None)})
-_BOOL: frozenset[type] = frozenset({bool})
-_INT: frozenset[type] = frozenset({int})
-
-_INTERVAL_FIELDS: dict[str, _Check] = {"start": _date, "end": _date}
-
-_ROOM_FIELDS: dict[str, _Check] = {
-    "id": _id,
-    "building": _text,
-    "floor": _whole,
-    "capacity": _capacity,
-    "features": _text_list,
-    "gender": _text_or_null,
-    "cost": _not_negative,
-    "unavailable": _list_of(_interval),
-    "attributes": _attributes,
-}
-
-_ROOM_PLAIN: dict[str, frozenset[type]] = {
-    "building": frozenset({str}),
-    "floor": _INT,
-    "gender": _TEXT_OR_NULL,
-}
-
-_PREFERENCE_FIELDS: dict[str, _Check] = {
-    "room": _room_ref_or_null,
-    "building": _text_or_null,
-    "feature": _text_or_null,
-    "floor": _floor_range,
-    "weight": _number,
-}
-
-_PREFERENCE_PLAIN: dict[str, frozenset[type]] = {
-    "room": _NULL,
-    "building": _TEXT_OR_NULL,
-    "feature": _TEXT_OR_NULL,
-    "floor": _NULL,
-    "weight": _INT,
-}
-
-_ROOMMATES_FIELDS: dict[str, _Check] = {
-    # Checked together in _roommates, which knows whose wishes these are.
-    "want": lambda w, v, p: None,
-    "avoid": lambda w, v, p: None,
-}
-
-_RESIDENT_FIELDS: dict[str, _Check] = {
-    "id": _id,
-    "name": _text_or_null,
-    "gender": _text_or_null,
-    "stay": _interval_or_null,
-    "priority": _priority,
-    "required": _bool,
-    "needs": _text_list,
-    "private": _bool,
-    "budget": _not_negative_or_null,
-    "excluded_rooms": _room_refs,
-    "preferences": _list_of(_preference),
-    "roommates": _roommates,
-    "group": _group,
-    "current_room": _room_ref_or_null,
-    "locked": _bool,
-    "attributes": _attributes,
-}
-
-_RESIDENT_PLAIN: dict[str, frozenset[type]] = {
-    "name": _TEXT_OR_NULL,
-    "gender": _TEXT_OR_NULL,
-    "stay": _NULL,
-    "required": _BOOL,
-    "private": _BOOL,
-    "budget": _NULL,
-    "group": _NULL,
-    "current_room": _NULL,
-    "locked": _BOOL,
-}
-
-_RULES_FIELDS: dict[str, _Check] = {"gender_mixing": _gender_mixing}
-
-_TERM_FIELDS: dict[str, _Check] = {"term": _term_name, "weight": _not_negative}
-
-_PROBLEM_FIELDS: dict[str, _Check] = {
-    "format": _format,
-    "rules": _rules,
-    "rooms": _rooms,
-    "residents": _residents,
-    "objective": _objective,
-}
-
-_RESULT_FIELDS: dict[str, _Check] = {
-    "status": _status,
-    "assignments": _assignments,
-    "objective": _number_or_null,
-    "bound": _number_or_null,
-    "terms": _term_values,
-    "solve_seconds": _not_negative,
-    "diagnosis": _text_list,
-}
