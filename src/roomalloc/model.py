@@ -37,6 +37,7 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
+from annotated_types import Ge, Le
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -156,11 +157,12 @@ AttributeValue = Annotated[
     PlainValidator(_attribute),
     WithJsonSchema({"type": ["string", "number", "boolean"]}),
 ]
-FloorRange = Annotated[
-    tuple[Annotated[Whole, Field(ge=-MAX_WHOLE, le=MAX_WHOLE)],
-          Annotated[Whole, Field(ge=-MAX_WHOLE, le=MAX_WHOLE)]] | None,
-    BeforeValidator(_floor_shape),
-]
+FloorNumber = Annotated[Whole, Ge(-MAX_WHOLE), Le(MAX_WHOLE)]
+FloorRange = Annotated[tuple[FloorNumber, FloorNumber] | None, BeforeValidator(_floor_shape)]
+
+
+#: What the published JSON Schema says of every object: only its fields, and ``_`` annotations.
+_SCHEMA_EXTRA: dict[str, Any] = {"additionalProperties": False, "patternProperties": {"^_": {}}}
 
 
 class _Frozen(BaseModel):
@@ -176,7 +178,7 @@ class _Frozen(BaseModel):
         extra="allow",
         allow_inf_nan=False,
         ser_json_inf_nan="strings",
-        json_schema_extra={"additionalProperties": False, "patternProperties": {"^_": {}}},
+        json_schema_extra=_SCHEMA_EXTRA,
     )
 
     def __init__(self, /, **data: Any) -> None:
@@ -284,6 +286,16 @@ class Preference(_Frozen):
     floor: FloorRange = None
     weight: Amount
 
+    model_config = ConfigDict(
+        json_schema_extra={  # exactly one selector given, and not null
+            **_SCHEMA_EXTRA,
+            "oneOf": [
+                {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+                for name in _SELECTORS
+            ],
+        }
+    )
+
     @field_validator("floor")
     @classmethod
     def _low_not_above_high(cls, floor: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -345,7 +357,7 @@ class Room(_Frozen):
 
     id: Id
     building: Label = ""
-    floor: Annotated[Whole, Field(ge=-MAX_WHOLE, le=MAX_WHOLE)] = 0
+    floor: FloorNumber = 0
     capacity: Annotated[Whole, Field(ge=1, le=MAX_WHOLE)]
     features: tuple[Label, ...] = ()
     gender: Label | None = None
@@ -369,7 +381,9 @@ class Resident(_Frozen):
     excluded_rooms: tuple[Id, ...] = ()
     preferences: tuple[Preference, ...] = ()
     roommates: Roommates = Field(default_factory=Roommates)
-    group: Annotated[str, Strict(), AfterValidator(_group)] | None = None
+    group: Annotated[
+        str, Strict(), AfterValidator(_group), WithJsonSchema({"type": "string", "minLength": 1})
+    ] | None = None
     current_room: Id | None = None
     locked: Flag = False
     attributes: dict[Text, AttributeValue] = Field(default_factory=dict)

@@ -319,7 +319,28 @@ def _schema(model: type[BaseModel], title: str) -> dict[str, Any]:
     schema = model.model_json_schema(mode="validation")
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
     schema["title"] = title
+    _json_schema_bounds(schema)
     return schema
+
+
+_BOUND_WORDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+
+
+def _json_schema_bounds(node: Any) -> None:
+    """Pydantic leaves a whole number's bounds as ``ge``/``le`` (the number passes a
+    before-validator first, for ``2.0``); JSON Schema calls them ``minimum``/``maximum``."""
+    if isinstance(node, dict):
+        if isinstance(node.get("description"), str):  # the docstring, without its examples
+            node["description"] = node["description"].split("\n\nExample")[0].strip()
+        if node.get("type") in ("integer", "number"):
+            for short, word in _BOUND_WORDS.items():
+                if short in node:
+                    node[word] = node.pop(short)
+        for value in node.values():
+            _json_schema_bounds(value)
+    elif isinstance(node, list):
+        for item in node:
+            _json_schema_bounds(item)
 
 
 @contextlib.contextmanager
@@ -800,13 +821,13 @@ def _describe(value: Any) -> str:
 
 
 def _number(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e9:
         return repr(int(value)) if value != 0 or math.copysign(1, value) > 0 else "0"
     if isinstance(value, float) and not math.isfinite(value):
         return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15:
         digits = len(str(abs(value)))
         return f"{float(value):.3g}" if digits < 300 else f"{'-' if value < 0 else ''}1e+{digits - 1}"
-    if isinstance(value, float) and abs(value) >= 1e15:
+    if isinstance(value, float) and abs(value) >= 1e9:
         return f"{value:g}"
     return repr(value)

@@ -33,6 +33,7 @@ from typing import Any
 from roomalloc.evaluation import Assignments, assignments_of, evaluate
 from roomalloc.model import Problem, Resident, Result, Room
 from roomalloc.rules.base import Rule
+from roomalloc.validation import as_allocation, as_problem
 from roomalloc.violations import Violation
 
 # Stays as ordinal day numbers; a resident without a stay occupies [_MIN, _MAX).
@@ -645,6 +646,8 @@ def check(
       moves = 0
       fairness = 1
     """
+    problem = as_problem(problem)
+    result_or_assignments = as_allocation(result_or_assignments)  # mistakes: a ProblemError
     assignments = assignments_of(result_or_assignments)
     if isinstance(result_or_assignments, Result) and result_or_assignments.status in (
         "infeasible",

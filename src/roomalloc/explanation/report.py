@@ -19,6 +19,7 @@ from typing import Any
 from roomalloc.errors import Issue, ProblemError, RoomallocError
 from roomalloc.model import Problem, Resident, Result, Room
 from roomalloc.rules.base import Rule
+from roomalloc.validation import as_problem, as_result
 
 from .breakdown import breakdown
 from .price import Pricer
@@ -91,8 +92,7 @@ def explain(
     allow is priced by a re-solve with that placement forced (``time_limit`` seconds each),
     which is slow: off by default, meant for a few residents at a time.
     """
-    if not isinstance(result, Result):
-        result = Result(status="feasible", assignments=dict(result))
+    problem, result = as_problem(problem), as_result(result)  # mistakes: a ProblemError
     if result.status in ("infeasible", "unknown"):
         raise RoomallocError(
             f"the result has status {result.status} and no allocation, so there is nothing to "

@@ -38,6 +38,7 @@ from roomalloc.rules.base import Rule
 from roomalloc.solver.builder import BuiltModel, build_model
 from roomalloc.solver.configurations import Prices, RoomConfigurations
 from roomalloc.solver.greedy import greedy_allocation
+from roomalloc.validation import as_problem
 from roomalloc.solver.shortlist import SHORTLIST_SIZE, shortlist
 from roomalloc.verifier import check
 
@@ -254,6 +255,7 @@ def solve(
     ``assignments`` unless the status is ``infeasible`` or ``unknown``.
     """
     started = time.perf_counter()
+    problem = as_problem(problem)  # a plain mapping is validated into a Problem
     deadline = None if time_limit is None else started + float(time_limit)
     built = build_model(problem, rules=rules)
     if hint is not None:
