@@ -175,7 +175,10 @@ def validate_model(model: type[Model], obj: Any) -> Model:
     if isinstance(obj, model):
         return obj
     with _collector_paused():
-        return _validated(model, obj, {}, lambda: model.__pydantic_validator__.validate_python(obj))
+        built: Model = _validated(
+            model, obj, {}, lambda: model.__pydantic_validator__.validate_python(obj)
+        )
+        return built
 
 
 def validate_model_json(model: type[Model], text: str | bytes | bytearray) -> Model:
@@ -188,9 +191,10 @@ def validate_model_json(model: type[Model], text: str | bytes | bytearray) -> Mo
     what = _WORDS.get(model, (model.__name__.lower(), ""))[0]
     with _collector_paused():
         data, duplicates = _parse_json(text, what)
-        return _validated(
+        built: Model = _validated(
             model, data, duplicates, lambda: model.__pydantic_validator__.validate_python(data)
         )
+        return built
 
 
 def check_construction(
@@ -319,11 +323,14 @@ def _schema(model: type[BaseModel], title: str) -> dict[str, Any]:
     schema = model.model_json_schema(mode="validation")
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
     schema["title"] = title
+    schema["description"] = "See docs/format.md for every field; file names are .json, UTF-8."
     _json_schema_bounds(schema)
     return schema
 
 
-_BOUND_WORDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+_BOUND_WORDS = {
+    "ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"
+}
 
 
 def _json_schema_bounds(node: Any) -> None:
@@ -407,7 +414,8 @@ def _position(data: Any, loc: Loc) -> tuple[int, ...]:
     for part in loc:
         if isinstance(part, int):
             key.append(part)
-            node = node[part] if isinstance(node, list | tuple) and -len(node) <= part < len(node) else None
+            inside = isinstance(node, list | tuple) and 0 <= part < len(node)
+            node = node[part] if inside else None
             continue
         if isinstance(node, Mapping):
             names = list(node)
@@ -481,6 +489,7 @@ def _words(root: type[BaseModel], error: Mapping[str, Any]) -> _Found:
     ctx: Mapping[str, Any] = error.get("ctx") or {}
     got = _describe(error.get("input"))
     field = loc[-1] if loc and isinstance(loc[-1], str) else ""
+    value = _number(error.get("input"))
     if kind == "missing":
         owner = _model_at(root, loc[:-1])
         noun = _WORDS[owner][0] if owner in _WORDS else "object"
@@ -498,14 +507,14 @@ def _words(root: type[BaseModel], error: Mapping[str, Any]) -> _Found:
     if kind == "greater_than_equal":
         limit = ctx.get("ge")
         if limit == 0:
-            return loc, f"must not be negative, got {_number(error.get('input'))}"
-        return loc, f"must be at least {_number(limit)}, got {_number(error.get('input'))}"
+            return loc, f"must not be negative, got {value}"
+        return loc, f"must be at least {_number(limit)}, got {value}"
     if kind == "greater_than":
-        return loc, f"must be greater than {_number(ctx.get('gt'))}, got {_number(error.get('input'))}"
+        return loc, f"must be greater than {_number(ctx.get('gt'))}, got {value}"
     if kind == "less_than_equal":
-        return loc, f"must be at most {_number(ctx.get('le'))}, got {_number(error.get('input'))}"
+        return loc, f"must be at most {_number(ctx.get('le'))}, got {value}"
     if kind == "finite_number":
-        return loc, f"must be a finite number, got {_number(error.get('input'))}"
+        return loc, f"must be a finite number, got {value}"
     if kind == "string_type" and len(loc) == 2 and loc[0] == "assignments":
         return loc, f"must be a room id or null, got {got}"
     if kind in _PLAIN_TYPES:
@@ -590,7 +599,7 @@ class _Walk:
 
     def model(self, model: type[BaseModel], obj: Any, loc: Loc) -> None:
         if not isinstance(obj, Mapping) or isinstance(obj, BaseModel):
-            return  # a model instance was validated when it was made; anything else pydantic reports
+            return  # an instance was validated when it was made; pydantic reports the rest
         self.repeated_keys(obj, loc)
         fields = model.model_fields
         children = _children(model)
@@ -675,9 +684,8 @@ def _ids(items: Sequence[Any], kind: str, found: list[_Found]) -> set[str]:
             j = first[item_id]
             written = _get(items[j], "id")
             same = "" if written == raw else "; the two are the same text in Unicode NFC form"
-            found.append(
-                ((f"{kind}s", i, "id"), f"duplicate {kind} id {item_id!r} (first at {kind}s[{j}]{same})")
-            )
+            message = f"duplicate {kind} id {item_id!r} (first at {kind}s[{j}]{same})"
+            found.append(((f"{kind}s", i, "id"), message))
         else:
             first[item_id] = i
     return set(first)
@@ -766,7 +774,8 @@ def _terms(objective: Any, found: list[_Found]) -> None:
             found.append((loc, f"unknown term {name!r}; {hint}"))
         j = first.setdefault(name, i)
         if j != i:
-            found.append((loc, f"term {name!r} is listed twice (first at objective[{j}]); give it once"))
+            message = f"term {name!r} is listed twice (first at objective[{j}]); give it once"
+            found.append((loc, message))
 
 
 def _known_terms() -> list[str]:
@@ -827,7 +836,9 @@ def _number(value: Any) -> str:
         return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15:
         digits = len(str(abs(value)))
-        return f"{float(value):.3g}" if digits < 300 else f"{'-' if value < 0 else ''}1e+{digits - 1}"
+        if digits < 300:
+            return f"{float(value):.3g}"
+        return f"{'-' if value < 0 else ''}1e+{digits - 1}"
     if isinstance(value, float) and abs(value) >= 1e9:
         return f"{value:g}"
     return repr(value)

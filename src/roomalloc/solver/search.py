@@ -38,8 +38,8 @@ from roomalloc.rules.base import Rule
 from roomalloc.solver.builder import BuiltModel, build_model
 from roomalloc.solver.configurations import Prices, RoomConfigurations
 from roomalloc.solver.greedy import greedy_allocation
-from roomalloc.validation import as_problem
 from roomalloc.solver.shortlist import SHORTLIST_SIZE, shortlist
+from roomalloc.validation import as_problem
 from roomalloc.verifier import check
 
 #: ``progress(elapsed_seconds, objective, bound)``, called on each improving solution.
