@@ -121,16 +121,20 @@ def test_fractional_weights_keep_an_honest_bound() -> None:
 def test_coefficients_that_overflow_raise_model_too_large() -> None:
     likes_a = (Preference(room="A", weight=1),)
     p = Problem(rooms=[Room(id="A", capacity=9)],
-                residents=[Resident(id=f"r{i}", preferences=likes_a) for i in range(9)],
-                objective=[TermSpec(term="housed", weight=1e18),
+                residents=[Resident(id=f"r{i}", preferences=likes_a, priority=1e12)
+                           for i in range(9)],
+                objective=[TermSpec(term="housed", weight=1e12),
                            TermSpec(term="preferences", weight=1)])
     with pytest.raises(roomalloc.ModelTooLargeError, match="64-bit"):
         roomalloc.solve(p)
 
 
 def test_an_unregistered_objective_term_is_a_clear_error() -> None:
-    p = Problem(rooms=[Room(id="A", capacity=1)], residents=[Resident(id="a")],
+    with pytest.raises(roomalloc.ProblemError, match="happiness"):  # caught when made
+        Problem(rooms=[Room(id="A", capacity=1)], residents=[Resident(id="a")],
                 objective=[TermSpec(term="happiness", weight=1)])
+    p = Problem.model_construct(rooms=(Room(id="A", capacity=1),), residents=(Resident(id="a"),),
+                                objective=(TermSpec(term="happiness", weight=1),))
     with pytest.raises(roomalloc.PluginError, match="happiness"):
         roomalloc.solve(p)
 

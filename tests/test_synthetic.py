@@ -284,7 +284,7 @@ def test_stats_of_a_hand_made_problem() -> None:
             Resident(id="a", stay=stay(1, 4), roommates=Roommates(want=("b",), avoid=("c",)),
                      preferences=(Preference(building="X", weight=2),
                                   Preference(feature="quiet", weight=-1))),
-            Resident(id="b", stay=stay(3, 6), roommates=Roommates(want=("a", "ghost"))),
+            Resident(id="b", stay=stay(3, 6), roommates=Roommates(want=("a",))),
             Resident(id="c", stay=stay(4, 6), roommates=Roommates(avoid=("a",)),
                      required=True, group="g"),
             Resident(id="d", needs=("quiet",), private=True, budget=10.0, group="g",

@@ -1,7 +1,7 @@
 """roomalloc: allocate rooms to people with OR-Tools CP-SAT, verify every hard rule, explain why.
 
 The public API speaks housing: :class:`Problem`, :class:`Room`, :class:`Resident` and friends
-describe what the user says (``shared/spec/problem-format.md``, format ``roomalloc/1``);
+describe what the user says (format ``roomalloc/1``, ``docs/format.md``);
 :func:`solve` finds the best allocation, :func:`check` verifies one independently,
 :func:`evaluate` scores one, :func:`explain` and :func:`diagnose` say why, and
 :func:`cohort` makes realistic synthetic problems.

@@ -234,8 +234,8 @@ def as_problem(problem: Any) -> Problem:
     >>> as_problem("problem.json")
     Traceback (most recent call last):
     ...
-    TypeError: expected a roomalloc.Problem or a mapping in the problem format, got a Python str; \
-to read a file use roomalloc.load_problem
+    TypeError: expected a roomalloc.Problem or a mapping in the problem format, got the text \
+"problem.json"; to read a file use roomalloc.load_problem
     """
     if isinstance(problem, Problem):
         return problem
@@ -598,7 +598,7 @@ class _Walk:
                 self.found.append(((*loc, key), "given more than once in the same object"))
 
     def model(self, model: type[BaseModel], obj: Any, loc: Loc) -> None:
-        if not isinstance(obj, Mapping) or isinstance(obj, BaseModel):
+        if type(obj) is not dict and (not isinstance(obj, Mapping) or isinstance(obj, BaseModel)):
             return  # an instance was validated when it was made; pydantic reports the rest
         self.repeated_keys(obj, loc)
         fields = model.model_fields
@@ -661,6 +661,8 @@ def _unknown_field(key: str, known: Iterable[str], model: type[BaseModel]) -> st
 
 def _get(obj: Any, key: str) -> Any:
     """A field of raw data or of a model instance inside it (``None`` when absent)."""
+    if type(obj) is dict:  # the usual case, without the slower abstract-class checks
+        return obj.get(key)
     if isinstance(obj, BaseModel):
         return getattr(obj, key, None)
     if isinstance(obj, Mapping):
