@@ -59,7 +59,7 @@ def test_explain_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_unknown_resident(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     p, r = write(tmp_path, *small())
-    assert main(["explain", p, r, "--resident", "nobody"]) == 1
+    assert main(["explain", p, r, "--resident", "nobody"]) == 2
     assert "no resident 'nobody'" in capsys.readouterr().err
 
 
@@ -81,5 +81,5 @@ def test_malformed_problem_names_the_mistake(tmp_path: Path,
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"rooms": [{"id": "A", "capactiy": 1}], "residents": []}))
     _, r = write(tmp_path, *small())
-    assert main(["explain", str(bad), r]) == 1
+    assert main(["explain", str(bad), r]) == 2
     assert "capactiy" in capsys.readouterr().err

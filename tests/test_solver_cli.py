@@ -43,10 +43,10 @@ def test_an_infeasible_problem_exits_1_and_still_writes_the_result(
 
 
 def test_problem_file_or_example_but_not_neither(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["solve"]) == 1
+    assert main(["solve"]) == 2
     assert "PROBLEM.json or --example" in capsys.readouterr().err
 
 
 def test_an_unknown_example_names_the_ones_there_are(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["solve", "--example", "nope"]) == 1
+    assert main(["solve", "--example", "nope"]) == 2
     assert "campus_small" in capsys.readouterr().err

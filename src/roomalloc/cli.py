@@ -17,8 +17,22 @@ import os
 import sys
 from collections.abc import Sequence
 
-from roomalloc.commands import COMMANDS
+from roomalloc.commands import COMMANDS, stopping
 from roomalloc.errors import RoomallocError
+
+#: Every command's exit statuses (docs/cli.md has the same table).
+EXIT_STATUSES = {
+    0: "done: an allocation was found (solve), every rule holds (check), the problem is valid "
+       "(validate), the file was written (generate), the explanation printed (explain)",
+    1: "the answer is no: infeasible or nothing found in time (solve), a hard rule is broken "
+       "(check), the problem has mistakes (validate), nothing to explain (explain)",
+    2: "bad input: a usage mistake or bad option, a file that cannot be read or is malformed "
+       "(validate: 1), a result that does not fit the problem (explain), an "
+       "output refused (it is an input, or its folder cannot be written in); nothing was done",
+    130: "stopped by SIGINT (Ctrl-C); solve has written the best allocation so far",
+    141: "the reader of the output left early (SIGPIPE, e.g. `| head`)",
+    143: "stopped by SIGTERM (a job scheduler); solve has written the best allocation so far",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,22 +52,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 1 problems found, 2 usage)."""
+    """Run the command line; returns the exit status (see :data:`EXIT_STATUSES`)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        status: int = args.func(args)
-    except RoomallocError as err:
-        print(f"roomalloc {args.command}: {err}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("roomalloc: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        # The reader left early (`roomalloc ... | head`): stop quietly, as shell tools do.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 141
+    args = parser.parse_args(argv)  # a usage mistake exits here with status 2
+    with stopping.handled():
+        try:
+            status: int = args.func(args)
+        except (RoomallocError, ValueError) as err:
+            # RoomallocError: a file that cannot be read, is malformed or cannot be written;
+            # ValueError: an argument the library refuses (its message names it).
+            print(f"roomalloc {args.command}: {err}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            stopped = stopping.stop_status() or 130
+            print(f"roomalloc {args.command}: interrupted ({stopping.signal_name(stopped)})",
+                  file=sys.stderr)
+            return stopped
+        except BrokenPipeError:
+            # The reader left early (`roomalloc ... | head`): stop quietly, as shell tools do.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return 141
     return status
 
 

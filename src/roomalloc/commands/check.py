@@ -1,6 +1,7 @@
 """``roomalloc check PROBLEM.json RESULT.json``: verify an allocation against every hard rule.
 
-Exit status 0 when every rule holds, 1 when a rule is violated or a file is malformed.
+Exit status 0 when every rule holds, 1 when a rule is violated (a resident or room the problem
+does not have included), 2 when a file cannot be read or is malformed.
 Violations go to stderr; the terms and objective to stdout. A hand-made allocation is a result
 file too: ``{"status": "feasible", "assignments": {"r1": "A-101", "r2": null}}``.
 """

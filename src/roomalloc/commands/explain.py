@@ -6,7 +6,8 @@ that their own rules allow is priced by a re-solve with the placement forced (``
 turns that off). When the result is ``infeasible`` the problem is diagnosed instead: a minimal
 set of hard requirements that cannot hold together. ``--json`` prints the JSON form.
 
-Exit status 0, or 1 when a file is malformed or the resident is unknown.
+Exit status 0; 1 when there is nothing to explain (status ``unknown``); 2 when a file cannot be
+read, is malformed or does not fit the problem, or the resident is unknown.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import argparse
 import json
 import sys
 from typing import Any
+
+from roomalloc.commands.options import Seconds, WholeNumber
 
 
 def register(subparsers: Any) -> None:
@@ -31,7 +34,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("result", help="the result (JSON), e.g. from roomalloc solve")
     parser.add_argument("--resident", metavar="ID", help="explain this resident only")
     parser.add_argument(
-        "--alternatives", type=int, default=3, metavar="N",
+        "--alternatives", type=WholeNumber(0, 1000), default=3, metavar="N",
         help="how many preferred rooms to explain per resident (default 3)",
     )
     parser.add_argument(
@@ -39,7 +42,7 @@ def register(subparsers: Any) -> None:
         help="with --resident: do not price the preferred rooms by re-solving",
     )
     parser.add_argument(
-        "--time-limit", type=float, default=10.0, metavar="S",
+        "--time-limit", type=Seconds(), default=10.0, metavar="S",
         help="seconds per re-solve (price) or per diagnosis step (default 10)",
     )
     parser.add_argument("--json", action="store_true", help="print the JSON form")
@@ -71,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     if args.resident is not None and args.resident not in problem.residents_by_id:
         print(f"roomalloc explain: no resident {args.resident!r} in {args.problem}",
               file=sys.stderr)
-        return 1
+        return 2
     single = args.resident is not None
     explanation = explain(
         problem,

@@ -29,6 +29,12 @@ import json
 import sys
 from typing import Any
 
+from roomalloc.commands.options import MAX_SEED, WholeNumber
+from roomalloc.commands.outputs import check_outputs
+
+#: The most residents ``generate`` makes (the largest benchmark cohort has 50,000).
+MAX_RESIDENTS = 1_000_000
+
 
 def _knob_table(preset: str) -> str:
     from roomalloc.synthetic import PRESETS
@@ -56,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
         problem = load_problem(args.stats_of)
         print(_stats_text(stats(problem), args.json))
         return 0
+    check_outputs({"-o": args.output, "--witness": args.witness}, {})
     overrides: dict[str, Any] = {}
     try:
         for item in args.set or ():
@@ -106,16 +113,17 @@ def register(subparsers: Any) -> None:
         description="Generate a synthetic problem: the same residents, seed, preset and knobs "
         "give the same file, byte for byte. See docs/synthetic.md for the knobs.",
     )
-    p.add_argument("--residents", type=int, default=1000, metavar="N",
-                   help="number of residents (default 1000)")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    p.add_argument("--residents", type=WholeNumber(0, MAX_RESIDENTS), default=1000, metavar="N",
+                   help=f"number of residents, 0 to {MAX_RESIDENTS} (default 1000)")
+    p.add_argument("--seed", type=WholeNumber(0, MAX_SEED), default=0, metavar="S",
+                   help=f"random seed, 0 to {MAX_SEED} (default 0)")
     p.add_argument("--preset", choices=sorted(PRESETS), default="campus",
                    help="family of problem (default campus)")
     p.add_argument("--set", action="append", metavar="KNOB=VALUE",
                    help="override one knob (repeatable), e.g. --set supply_ratio=0.8")
     p.add_argument("-o", "--output", metavar="PROBLEM.json",
                    help="write the problem here (default: standard output, unless --stats)")
-    p.add_argument("--indent", type=int, default=None, metavar="N",
+    p.add_argument("--indent", type=WholeNumber(0, 16), default=None, metavar="N",
                    help="indent the JSON by N spaces (default: compact)")
     p.add_argument("--witness", metavar="RESULT.json",
                    help="also write the allocation that proves the cohort feasible (houses "

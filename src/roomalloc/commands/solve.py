@@ -1,19 +1,29 @@
 """``roomalloc solve PROBLEM.json -o RESULT.json``: find the best allocation, say who got what.
 
-Live progress (objective, bound, gap, elapsed) goes to stderr when it is a terminal; the
-summary, who got which room (with the wishes met) and the term breakdown go to stdout. The
-result file is written atomically. ``--example NAME`` solves a bundled example instead of a
-file. Exit status 0 when an allocation was found, 1 when the problem is infeasible or nothing
-was found in time.
+Live progress (objective, bound, gap, elapsed) goes to stderr when it is a terminal (with
+``--progress``: one line per improvement, for logs); the summary, who got which room (with the
+wishes met) and the term breakdown go to stdout. ``--example NAME`` solves a bundled example
+instead of a file.
+
+Nothing is lost: ``-o`` is refused before any work when it is the problem or the hint (by any
+path, links included) or when its folder does not exist or cannot be written in; the result is
+written atomically; Ctrl-C (SIGINT) and SIGTERM stop the search, write the best allocation
+found so far and say so on stderr. Exit status (docs/cli.md): 0 an allocation was found, 1 the
+problem is infeasible or nothing was found in time, 2 bad input, 130 stopped by SIGINT, 143
+stopped by SIGTERM.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from typing import Any, TextIO
 
+from roomalloc.commands import stopping
+from roomalloc.commands.options import MAX_SEED, MAX_WORKERS, Seconds, WholeNumber
+from roomalloc.commands.outputs import check_outputs
 from roomalloc.model import Problem, Resident, Result, Room
 
 #: Above this many residents the per-resident list is printed only with ``--list``.
@@ -26,23 +36,28 @@ def register(subparsers: Any) -> None:
         "solve",
         help="find the best allocation of a problem",
         description="Solve PROBLEM.json (or a bundled example) with CP-SAT: every hard rule "
-        "holds and the objective is as high as it can be. Ctrl-C stops the search and keeps "
-        "the best allocation found so far.",
+        "holds and the objective is as high as it can be. Ctrl-C or SIGTERM stops the search "
+        "and writes the best allocation found so far (exit status 130 or 143).",
     )
     parser.add_argument("problem", nargs="?", help="the problem (JSON, format roomalloc/1)")
     parser.add_argument("--example", metavar="NAME",
                         help="solve a bundled example instead (e.g. campus_small)")
     parser.add_argument("-o", "--output", metavar="RESULT.json",
                         help="write the result here (atomically)")
-    parser.add_argument("--time-limit", type=float, default=60.0, metavar="S",
-                        help="stop after S seconds (default 60)")
-    parser.add_argument("--workers", type=int, default=0, metavar="N",
-                        help="CP-SAT search workers (default 0: one per core)")
-    parser.add_argument("--seed", type=int, default=0, metavar="N", help="random seed")
+    parser.add_argument("--time-limit", type=Seconds(), default=60.0, metavar="S",
+                        help="stop after S seconds, all stages included (default 60)")
+    parser.add_argument("--workers", type=WholeNumber(0, MAX_WORKERS), default=0, metavar="N",
+                        help=f"CP-SAT search workers, 0 to {MAX_WORKERS} (default 0: one per "
+                        "core)")
+    parser.add_argument("--seed", type=WholeNumber(0, MAX_SEED), default=0, metavar="N",
+                        help=f"random seed, 0 to {MAX_SEED} (default 0)")
     parser.add_argument("--hint", metavar="RESULT.json",
                         help="a previous result to start from (warm start)")
     parser.add_argument("--list", action="store_true",
                         help=f"list every resident even when there are more than {LIST_LIMIT}")
+    parser.add_argument("--progress", action="store_true",
+                        help="print a progress line on each better allocation even when stderr "
+                        "is not a terminal (for logs)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress, no listing")
     parser.set_defaults(func=run)
 
@@ -73,21 +88,23 @@ def _gap(objective: float, bound: float | None) -> str:
 
 
 class _Ticker:
-    """One rewritten status line on a terminal."""
+    """Progress on stderr: one rewritten line on a terminal, or one line per report (a log)."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, *, rewrite: bool) -> None:
         self.out = out
+        self.rewrite = rewrite
         self.shown = False
 
     def __call__(self, elapsed: float, objective: float, bound: float | None) -> None:
         bound_text = "-" if bound is None else f"{bound:g}"
-        self.out.write(f"\r  {elapsed:7.1f}s  objective {objective:g}  bound {bound_text}  "
-                       f"gap {_gap(objective, bound)}   ")
+        line = (f"  {elapsed:7.1f}s  objective {objective:g}  bound {bound_text}  "
+                f"gap {_gap(objective, bound)}")
+        self.out.write(f"\r{line}   " if self.rewrite else f"{line}\n")
         self.out.flush()
         self.shown = True
 
     def close(self) -> None:
-        if self.shown:
+        if self.shown and self.rewrite:
             self.out.write("\n")
             self.out.flush()
 
@@ -145,34 +162,90 @@ def print_terms(problem: Problem, result: Result, out: TextIO) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Solve, write the result, print the summary; 0 when an allocation was found."""
-    from roomalloc.io import load_result, save_result
+    from roomalloc.io import load_result
     from roomalloc.solver import solve
 
-    problem, label = _load(args)
-    hint = load_result(args.hint) if args.hint else None
-    live = not args.quiet and sys.stderr.isatty()
-    ticker = _Ticker(sys.stderr)
+    check_outputs({"-o": args.output}, {"PROBLEM.json": args.problem, "--hint": args.hint})
+    try:
+        problem, label = _load(args)
+        hint = load_result(args.hint) if args.hint else None
+    except KeyboardInterrupt:
+        return _stopped("before solving; nothing written")
+    ticker = _Ticker(sys.stderr, rewrite=sys.stderr.isatty())
+    live = not args.quiet and (args.progress or sys.stderr.isatty())
     print(f"solving {label}: {len(problem.residents)} residents, {len(problem.rooms)} rooms",
           file=sys.stderr)
     started = time.perf_counter()
     try:
         result = solve(problem, time_limit=args.time_limit, workers=args.workers, seed=args.seed,
                        hint=hint, progress=ticker if live else None)
-    finally:
+    except KeyboardInterrupt:
         ticker.close()
-    if args.output:
-        save_result(result, args.output)
+        return _stopped("before any allocation was found; nothing written")
+    ticker.close()
+    if not _write(result, args.output):
+        return 2
+    stopped = stopping.stop_status()
+    interrupted = stopped is not None or bool(getattr(result, "interrupted", False))
+    _print_summary(problem, result, args, time.perf_counter() - started, interrupted)
+    if interrupted:
+        stopped = stopped or 130
+        kept = (f"the best allocation found so far is in {args.output}" if args.output
+                else "no -o given: the best allocation found so far is not saved")
+        if result.status in ("infeasible", "unknown"):
+            kept = "no allocation had been found"
+        print(f"roomalloc solve: interrupted ({stopping.signal_name(stopped)}); {kept}",
+              file=sys.stderr)
+        return stopped
+    return 1 if result.status in ("infeasible", "unknown") else 0
+
+
+def _write(result: Result, output: str | None) -> bool:
+    """Write the result atomically; a stop signal meanwhile waits until the file is whole.
+
+    The output was checked before solving, but the disk can still fill up or the folder go
+    away: then the result goes to a new file in the temporary folder rather than being lost.
+    """
+    from roomalloc.errors import RoomallocError
+    from roomalloc.io import save_result
+
+    if output is None:
+        return True
+    with stopping.held():
+        try:
+            save_result(result, output)
+            return True
+        except RoomallocError as err:
+            fallback = tempfile.NamedTemporaryFile(  # noqa: SIM115 (kept, by design)
+                prefix="roomalloc-result-", suffix=".json", delete=False)
+            fallback.close()
+            save_result(result, fallback.name)
+            print(f"roomalloc solve: {err}; the result is saved in {fallback.name} instead",
+                  file=sys.stderr)
+            return False
+
+
+def _stopped(when: str) -> int:
+    status = stopping.stop_status() or 130
+    print(f"roomalloc solve: interrupted ({stopping.signal_name(status)}) {when}",
+          file=sys.stderr)
+    return status
+
+
+def _print_summary(problem: Problem, result: Result, args: argparse.Namespace, seconds: float,
+                   interrupted: bool) -> None:
     out = sys.stdout
     housed = sum(1 for k in result.assignments.values() if k is not None)
-    print(f"{result.status} in {time.perf_counter() - started:.2f} s", file=out)
+    print(f"{result.status}{' (interrupted)' if interrupted else ''} in {seconds:.2f} s",
+          file=out)
     if result.status in ("infeasible", "unknown"):
-        if result.status == "unknown":
+        if result.status == "unknown" and not interrupted:
             print("no allocation found in the time limit; try a longer --time-limit", file=out)
         for line in result.diagnosis:
             print(f"  {line}", file=out)
         if args.output:
             print(f"result written to {args.output}", file=out)
-        return 1
+        return
     assert result.objective is not None
     summary = f"{housed} of {len(problem.residents)} residents housed"
     summary += f"; objective {result.objective:g}"
@@ -190,4 +263,3 @@ def run(args: argparse.Namespace) -> int:
         print_terms(problem, result, out)
     if args.output:
         print(f"result written to {args.output}", file=out)
-    return 0

@@ -1,7 +1,9 @@
 """``roomalloc validate PROBLEM.json``: check a problem file and name every mistake in it.
 
 Exit status 0 with a one-line summary on stdout when the file is a valid problem; 1 with every
-mistake (each with its JSON path) on stderr when it is not, or when it cannot be read.
+mistake (each with its JSON path) on stderr when it is not, or when it cannot be read (the
+question validate answers is "is this file a valid problem?"; the other commands exit 2 on an
+unreadable file).
 ``--json`` prints ``{"ok": ..., "summary": ..., "issues": [{"path": ..., "message": ...}]}``
 on stdout instead.
 
