@@ -58,7 +58,8 @@ def test_output_equal_to_the_problem_is_refused_and_the_problem_kept(
 
 @pytest.mark.usefixtures("no_solving")
 def test_the_same_file_by_another_path_a_symlink_or_a_hard_link_is_refused(
-    problem: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    problem: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     before = problem.read_bytes()
     (tmp_path / "sub").mkdir()

@@ -80,7 +80,8 @@ def test_sigterm_while_the_result_is_written_waits_until_the_file_is_whole(
 
     monkeypatch.setattr(io, "atomic_write_text", write_slowly)
     out = tmp_path / "r.json"
-    status = main(["solve", str(example_path("campus_small")), "-o", str(out), "--workers", "1", "-q"])
+    example = str(example_path("campus_small"))
+    status = main(["solve", example, "-o", str(out), "--workers", "1", "-q"])
     assert status == 143
     assert load_result(out).status == "optimal"
     assert "interrupted (SIGTERM)" in capsys.readouterr().err
