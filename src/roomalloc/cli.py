@@ -23,15 +23,18 @@ from roomalloc.errors import RoomallocError
 #: Every command's exit statuses (docs/cli.md has the same table).
 EXIT_STATUSES = {
     0: "done: an allocation was found (solve), every rule holds (check), the problem is valid "
-       "(validate), the file was written (generate), the explanation printed (explain)",
+       "(validate), the problem was generated (generate), the explanation printed (explain)",
     1: "the answer is no: infeasible or nothing found in time (solve), a hard rule is broken "
-       "(check), the problem has mistakes (validate), nothing to explain (explain)",
-    2: "bad input: a usage mistake or bad option, a file that cannot be read or is malformed "
-       "(validate: 1), a result that does not fit the problem (explain), an "
-       "output refused (it is an input, or its folder cannot be written in); nothing was done",
-    130: "stopped by SIGINT (Ctrl-C); solve has written the best allocation so far",
+       "(check), the problem has mistakes or cannot be read (validate), nothing to explain "
+       "(explain)",
+    2: "bad input, nothing done: a usage mistake or a bad option, a file that cannot be read or "
+       "is malformed, a result that does not fit the problem (explain), an unknown --resident, "
+       "an output refused; or solve's result could not be written (then it is saved in a "
+       "temporary file)",
+    130: "stopped by SIGINT (Ctrl-C); solve has written the best allocation found so far",
     141: "the reader of the output left early (SIGPIPE, e.g. `| head`)",
-    143: "stopped by SIGTERM (a job scheduler); solve has written the best allocation so far",
+    143: "stopped by SIGTERM (a job scheduler); solve has written the best allocation found so "
+         "far",
 }
 
 
@@ -42,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="roomalloc",
         description="Allocate rooms to people, verify every hard rule, and explain why.",
+        epilog="exit status: 0 done, 1 the answer is no (infeasible, a rule broken, mistakes "
+        "found), 2 bad input, 130 stopped by Ctrl-C, 143 stopped by SIGTERM (solve then writes "
+        "the best allocation so far); see docs/cli.md",
     )
     parser.add_argument("--version", action="version", version=f"roomalloc {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

@@ -124,7 +124,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("-o", "--output", metavar="PROBLEM.json",
                    help="write the problem here (default: standard output, unless --stats)")
     p.add_argument("--indent", type=WholeNumber(0, 16), default=None, metavar="N",
-                   help="indent the JSON by N spaces (default: compact)")
+                   help="indent the JSON by N spaces, 0 to 16 (default: compact)")
     p.add_argument("--witness", metavar="RESULT.json",
                    help="also write the allocation that proves the cohort feasible (houses "
                    "exactly the locked, required, grouped and incumbent residents)")

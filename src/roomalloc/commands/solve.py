@@ -45,7 +45,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("-o", "--output", metavar="RESULT.json",
                         help="write the result here (atomically)")
     parser.add_argument("--time-limit", type=Seconds(), default=60.0, metavar="S",
-                        help="stop after S seconds, all stages included (default 60)")
+                        help="stop after S seconds, a number > 0 (default 60)")
     parser.add_argument("--workers", type=WholeNumber(0, MAX_WORKERS), default=0, metavar="N",
                         help=f"CP-SAT search workers, 0 to {MAX_WORKERS} (default 0: one per "
                         "core)")

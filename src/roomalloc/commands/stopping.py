@@ -5,9 +5,9 @@ Both mean "stop and keep what you have". While :func:`handled` is active:
 - SIGTERM takes the path of Ctrl-C: during a search it calls the search's own SIGINT handler
   (the solver stops and returns the best allocation so far); elsewhere it raises
   ``KeyboardInterrupt`` like Ctrl-C does.
-- Only the first stop signal interrupts: a second one (a repeated Ctrl-C, a scheduler's
-  reminder) while the first is being acted upon is recorded, not raised, so it cannot abandon
-  the allocation being written. ``kill -KILL`` still ends the process at once.
+- Only the first stop signal these handlers see interrupts: a second one (a repeated Ctrl-C, a
+  scheduler's reminder) while the first is acted upon is recorded, not raised, so it cannot
+  abandon the allocation on its way out. ``kill -KILL`` still ends the process at once.
 - Inside :func:`held` (the writing of a file) stop signals are recorded only, so a file is never
   left half written and the allocation never dropped on the way to the disk.
 - :func:`stop_status` is the exit status a stop signal asks for (128 + its number: 130 for
@@ -53,7 +53,18 @@ _state = _State()
 
 @contextlib.contextmanager
 def handled() -> Iterator[None]:
-    """Handle SIGINT and SIGTERM as described in the module's docstring, then restore."""
+    """Handle SIGINT and SIGTERM as described in the module's docstring, then restore.
+
+    Example
+    -------
+    >>> import os, signal
+    >>> with handled():
+    ...     try:
+    ...         os.kill(os.getpid(), signal.SIGTERM)
+    ...     except KeyboardInterrupt:
+    ...         print("stopped with status", stop_status())
+    stopped with status 143
+    """
     global _state
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -80,7 +91,17 @@ def handled() -> Iterator[None]:
 
 @contextlib.contextmanager
 def held() -> Iterator[None]:
-    """Record stop signals without acting on them while the block runs (a file's writing)."""
+    """Record stop signals without acting on them while the block runs (a file's writing).
+
+    Example
+    -------
+    >>> import os, signal
+    >>> with handled():
+    ...     with held():
+    ...         os.kill(os.getpid(), signal.SIGTERM)  # not raised: recorded
+    ...     stop_status()
+    143
+    """
     was, _state.held = _state.held, True
     try:
         yield
