@@ -120,3 +120,52 @@ def test_ctrl_c_taken_by_the_search_is_still_reported() -> None:
         finally:
             signal.signal(signal.SIGINT, outer)
         assert stopping.stop_status() == 130
+
+
+def test_sigterm_while_the_problem_loads_ends_with_nothing_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from roomalloc import io
+
+    real_load = io.load_problem
+
+    def load_slowly(path: Any) -> Any:
+        os.kill(os.getpid(), signal.SIGTERM)
+        return real_load(path)
+
+    monkeypatch.setattr(io, "load_problem", load_slowly)
+    out = tmp_path / "r.json"
+    assert main(["solve", str(example_path("campus_small")), "-o", str(out), "-q"]) == 143
+    assert "interrupted (SIGTERM) before solving; nothing written" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_search_inside_another_command_that_took_sigterm_makes_it_exit_143(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib
+
+    from roomalloc.io import load_problem, save_result
+    from roomalloc.solver import solve
+
+    explain_module = importlib.import_module("roomalloc.explain")  # the package's name is taken
+    problem = str(example_path("campus_small"))
+    result = tmp_path / "r.json"
+    save_result(solve(load_problem(problem), workers=1), result)
+    real_explain = explain_module.explain
+
+    def explain_with_a_search(*args: Any, **kwargs: Any) -> Any:
+        stopped: list[int] = []
+        outer = signal.signal(signal.SIGINT, lambda number, frame: stopped.append(number))
+        try:  # as a pricing re-solve would: its Ctrl-C handler takes the SIGTERM
+            os.kill(os.getpid(), signal.SIGTERM)
+        finally:
+            signal.signal(signal.SIGINT, outer)
+        assert stopped == [signal.SIGINT]
+        return real_explain(*args, **kwargs)
+
+    monkeypatch.setattr(explain_module, "explain", explain_with_a_search)
+    assert main(["explain", problem, str(result), "--resident", "amira", "--no-price"]) == 143
+    captured = capsys.readouterr()
+    assert "interrupted (SIGTERM); the output may be incomplete" in captured.err
+    assert captured.out.strip()

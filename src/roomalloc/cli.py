@@ -70,15 +70,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"roomalloc {args.command}: {err}", file=sys.stderr)
             return 2
         except KeyboardInterrupt:
-            stopped = stopping.stop_status() or 130
-            print(f"roomalloc {args.command}: interrupted ({stopping.signal_name(stopped)})",
+            code = stopping.stop_status() or 130
+            print(f"roomalloc {args.command}: interrupted ({stopping.signal_name(code)})",
                   file=sys.stderr)
-            return stopped
+            return code
         except BrokenPipeError:
             # The reader left early (`roomalloc ... | head`): stop quietly, as shell tools do.
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             return 141
+        stopped = stopping.stop_status()
+    if stopped is not None and status != stopped:
+        # A search inside the command (explain's pricing, diagnose) took the signal and
+        # stopped early: the command finished, but its output may be incomplete.
+        print(f"roomalloc {args.command}: interrupted ({stopping.signal_name(stopped)}); "
+              "the output may be incomplete", file=sys.stderr)
+        return stopped
     return status
 
 
