@@ -71,27 +71,22 @@ def _commands(f: dict[str, str]) -> list[list[str]]:
     return runs
 
 
-BAD_OPTIONS = [
-    ["solve", "--example", "campus_small", "--workers", "-1"],
-    ["solve", "--example", "campus_small", "--workers", "100000"],
-    ["solve", "--example", "campus_small", "--workers", "two"],
-    ["solve", "--example", "campus_small", "--seed", "1e20"],
-    ["solve", "--example", "campus_small", "--seed", "-5"],
-    ["solve", "--example", "campus_small", "--seed", "99999999999"],
-    ["solve", "--example", "campus_small", "--time-limit", "0"],
-    ["solve", "--example", "campus_small", "--time-limit", "-1"],
-    ["solve", "--example", "campus_small", "--time-limit", "nan"],
-    ["solve", "--example", "campus_small", "--time-limit", "inf"],
-    ["solve", "--example", "campus_small", "--time-limit", "soon"],
-    ["explain", "p.json", "r.json", "--alternatives", "-2"],
-    ["explain", "p.json", "r.json", "--time-limit", "0"],
-    ["generate", "--residents", "-3"],
-    ["generate", "--residents", "1e9"],
-    ["generate", "--residents", "10000000"],
-    ["generate", "--seed", "-1"],
-    ["generate", "--seed", "1e20"],
-    ["generate", "--indent", "-2"],
-]
+#: Each command's arguments, then each bad value of each of its numeric options.
+BAD_VALUES = {
+    ("solve", "--example", "campus_small"): {
+        "--workers": ("-1", "100000", "two"),
+        "--seed": ("1e20", "-5", "99999999999"),
+        "--time-limit": ("0", "-1", "nan", "inf", "soon"),
+    },
+    ("explain", "p.json", "r.json"): {"--alternatives": ("-2",), "--time-limit": ("0",)},
+    ("generate",): {
+        "--residents": ("-3", "1e9", "10000000"),
+        "--seed": ("-1", "1e20"),
+        "--indent": ("-2",),
+    },
+}
+BAD_OPTIONS = [[*command, option, value] for command, options in BAD_VALUES.items()
+               for option, values in options.items() for value in values]
 
 
 def test_every_command_on_every_bad_file_fails_plainly(
