@@ -142,3 +142,12 @@ def test_the_installed_command_prints_no_traceback_on_a_bad_seed(files: dict[str
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "--seed: must be a whole number" in done.stderr
+
+
+def test_a_hint_for_another_problem_is_named_and_the_rest_of_it_used(
+    files: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["solve", files["problem"], "--hint", files["other_result"], "--workers", "1",
+                 "-q"]) == 0
+    err = capsys.readouterr().err
+    assert "names 1 resident(s) (zed) and 1 room(s) (Z-9) not in the problem" in err

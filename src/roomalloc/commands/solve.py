@@ -171,6 +171,8 @@ def run(args: argparse.Namespace) -> int:
         hint = load_result(args.hint) if args.hint else None
     except KeyboardInterrupt:
         return _stopped("before solving; nothing written")
+    if hint is not None:
+        _warn_of_strangers(problem, hint, args.hint)
     ticker = _Ticker(sys.stderr, rewrite=sys.stderr.isatty())
     live = not args.quiet and (args.progress or sys.stderr.isatty())
     print(f"solving {label}: {len(problem.residents)} residents, {len(problem.rooms)} rooms",
@@ -198,6 +200,21 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return stopped
     return 1 if result.status in ("infeasible", "unknown") else 0
+
+
+def _warn_of_strangers(problem: Problem, hint: Result, path: str) -> None:
+    """Say so when the hint names residents or rooms the problem does not have (it may be
+    last term's result, or another problem's): the solver starts from the rest of it."""
+    rooms = {room.id for room in problem.rooms}
+    strangers = {
+        "resident(s)": [r for r in hint.assignments if r not in problem.residents_by_id],
+        "room(s)": sorted({k for k in hint.assignments.values() if k is not None} - rooms),
+    }
+    parts = [f"{len(ids)} {what} ({', '.join(ids[:3])}{', ...' if len(ids) > 3 else ''})"
+             for what, ids in strangers.items() if ids]
+    if parts:
+        print(f"roomalloc solve: note: --hint {path} names {' and '.join(parts)} not in the "
+              "problem; the search starts from the rest of the hint", file=sys.stderr)
 
 
 def _write(result: Result, output: str | None) -> bool:
