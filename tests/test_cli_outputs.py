@@ -141,3 +141,12 @@ def test_a_failed_write_after_solving_keeps_the_result_in_a_temporary_file(
         assert load_result(saved).status == "optimal"
     finally:
         os.unlink(saved)
+
+
+@pytest.mark.usefixtures("no_solving")
+def test_output_equal_to_the_bundled_example_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    example = Path(example_path("campus_small"))
+    before = example.read_bytes()
+    err = _refused(["solve", "--example", "campus_small", "-o", str(example)], capsys)
+    assert "same file as --example" in err
+    assert example.read_bytes() == before

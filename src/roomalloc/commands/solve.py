@@ -81,6 +81,18 @@ def _load(args: argparse.Namespace) -> tuple[Problem, str]:
     return load_problem(args.problem), str(args.problem)
 
 
+def _example_file(name: str | None) -> str | None:
+    """The bundled example's file (an input too), or ``None`` when there is no such example."""
+    from roomalloc.examples import example_path
+
+    if name is None:
+        return None
+    try:
+        return str(example_path(name))
+    except KeyError:
+        return None  # _load says which examples there are
+
+
 def _gap(objective: float, bound: float | None) -> str:
     if bound is None:
         return "-"
@@ -165,7 +177,8 @@ def run(args: argparse.Namespace) -> int:
     from roomalloc.io import load_result
     from roomalloc.solver import solve
 
-    check_outputs({"-o": args.output}, {"PROBLEM.json": args.problem, "--hint": args.hint})
+    check_outputs({"-o": args.output}, {"PROBLEM.json": args.problem, "--hint": args.hint,
+                                        "--example": _example_file(args.example)})
     try:
         problem, label = _load(args)
         hint = load_result(args.hint) if args.hint else None
