@@ -85,7 +85,7 @@ def _check_writable(option: str, path: str) -> None:
     if not os.access(folder, os.W_OK | os.X_OK):
         raise RoomallocError(f"{option} {path}: cannot write in the folder {shown} "
                              "(permission denied)")
-    # os.access can be wrong (read-only mounts, ACLs, network file systems): try for real, the
+    # os.access can be wrong (network file systems, access-control lists): try for real, the
     # way the atomic write will (a new file beside the target).
     try:
         with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{target.name}.", suffix=".probe"):
