@@ -20,19 +20,24 @@ Example
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from roomalloc.errors import Issue, ProblemError
 from roomalloc.evaluation import evaluate
-from roomalloc.model import Problem, Result
+from roomalloc.model import Problem, Resident, Result, Room
 from roomalloc.rules.base import Rule
+from roomalloc.verifier import check
 
-from .objective import change_words
 from .reasons import Placement, own_rule_reasons
+from .rooms import RoomTable
 from .types import Move, Price
-from .words import join_words, number
+from .whatif import EPSILON
+from .words import ENGLISH, Phrase
 
 if TYPE_CHECKING:
     from roomalloc.solver import BuiltModel
@@ -74,6 +79,11 @@ class Pricer:
         return build_model(self.problem, rules=self.rules)
 
     @cached_property
+    def table(self) -> RoomTable:
+        """Every room's arrays, for finding evicted occupants a free bed."""
+        return RoomTable(self.problem)
+
+    @cached_property
     def placement(self) -> Placement:
         """The given allocation room by room (for building hints)."""
         return Placement(self.problem, self.assignments, self.rules)
@@ -110,16 +120,38 @@ class Pricer:
                 evicted.append(o.id)
         home = problem.room(old) if old is not None else None
         for e in evicted:
-            person = problem.resident(e)
-            fits = (
-                home is not None
-                and not own_rule_reasons(person, home)
-                and not place.room_blocks(person, home, without=(resident, *evicted))
-            )
-            hint[e] = home.id if fits and home is not None else None
-            if fits:
-                break
+            hint[e] = None
+        for e in evicted:
+            hint[e] = self._rehome(problem.resident(e), hint, first=home, avoid=room)
         return hint
+
+    def _rehome(self, person: Resident, hint: dict[str, str | None], *, first: Room | None,
+                avoid: str) -> str | None:
+        """A room with a free bed ``person`` may take in ``hint`` (``first`` tried first).
+
+        Housing an evicted occupant elsewhere, rather than leaving them unhoused, keeps the
+        repaired hint close in value to the given allocation: an unhoused resident costs the
+        weight of being housed, which a short re-solve may never win back.
+        """
+        if self.placement.personal_block(person):
+            return None
+        place = Placement(self.problem, hint, self.rules)
+        table = self.table
+        allowed = table.allowed(table.own_rule_masks(person))
+        scores = table.scores(person)
+        ix = np.flatnonzero(allowed)
+        order = [int(i) for i in ix[np.lexsort((ix, -scores[ix]))]]
+        if first is not None and first.id in table.index:
+            order.insert(0, table.index[first.id])
+        for i in order:
+            target = table.rooms[i]
+            if target.id == avoid or own_rule_reasons(person, target):
+                continue
+            if not place.room_blocks(person, target):
+                if self.rules and place.rule_reasons(person, target):
+                    continue
+                return target.id
+        return None
 
     def _run(
         self, x: Any, hint: Mapping[str, str | None], seconds: float, *, quick: bool
@@ -128,7 +160,12 @@ class Pricer:
         from ortools.sat.python import cp_model
 
         model = self.built.model
-        self.built.add_hint(dict(hint))
+        if check(self.problem, dict(hint)).ok:
+            # A full hint (helper variables too) is found at once; a placement-only hint may
+            # not be completed by CP-SAT within a short limit.
+            self.built.complete_hint(dict(hint), time_limit=max(0.05, 0.1 * seconds))
+        else:
+            self.built.add_hint(dict(hint))
         model.clear_assumptions()
         model.add_assumptions([x])
         solver = cp_model.CpSolver()
@@ -156,23 +193,85 @@ class Pricer:
         return status, self.built.assignments(solver.boolean_value)
 
     def _solve(self, resident: str, room: str) -> tuple[str, dict[str, str | None]]:
-        """A quick run from the repaired hint, then the full search from its answer."""
+        """The best allocation with the placement: the repaired hint, a quick run, a full run.
+
+        The status is the full run's (``optimal`` proves the allocation best with the
+        placement); when no run finds anything the repaired hint, if it keeps every rule, is
+        the answer found (``feasible``).
+        """
+        deadline = time.monotonic() + self.time_limit
         x = self.built.context.placement(resident, room)
         if x is None:
             # The static rules (or a lock) already rule the placement out.
             return "infeasible", {}
         hint = self.hint(resident, room)
-        status, first = self._run(x, hint, 0.25 * self.time_limit, quick=True)
+        found: list[dict[str, str | None]] = []
+        if check(self.problem, dict(hint)).ok:
+            found.append(hint)
+        status, first = self._run(x, hint, 0.25 * (deadline - time.monotonic()), quick=True)
         if status in ("infeasible", "optimal"):
             return status, first
-        status, second = self._run(x, first or hint, 0.75 * self.time_limit, quick=False)
-        if status in ("infeasible", "optimal") or not first:
+        if first:
+            found.append(first)
+        start = max(found, key=self._value) if found else hint
+        status, second = self._run(x, start, deadline - time.monotonic(), quick=False)
+        if status in ("infeasible", "optimal"):
             return status, second
-        if second and evaluate(self.problem, second).objective >= evaluate(
-            self.problem, first
-        ).objective:
-            return "feasible", second
-        return "feasible", first
+        if second:
+            found.append(second)
+        if not found:
+            return "unknown", {}
+        return "feasible", max(found, key=self._value)
+
+    def _value(self, assignments: Mapping[str, str | None]) -> float:
+        return evaluate(self.problem, dict(assignments)).objective
+
+    def _fewer_moves(self, after: dict[str, str | None]) -> dict[str, str | None]:
+        """``after`` with the contents of interchangeable rooms relabelled to move fewer people.
+
+        Rooms alike in everything a rule or a wish can see (all but their id) may trade
+        their whole contents; each class's contents go back to the rooms their residents
+        had before where they can. A relabelling is kept only if it keeps every rule and the
+        score (a wish or an exclusion by room id, or the moves term, can tell rooms apart).
+        """
+        classes: dict[tuple[Any, ...], list[str]] = {}
+        for k in self.problem.rooms:
+            key = (k.building, k.floor, k.capacity, tuple(sorted(k.features)), k.cost,
+                   k.gender, k.unavailable, tuple(sorted(k.attributes.items())))
+            classes.setdefault(key, []).append(k.id)
+        value = self._value(after)
+        for rooms in classes.values():
+            if len(rooms) < 2:
+                continue
+            contents: dict[str, list[str]] = {k: [] for k in rooms}
+            for rid, k in after.items():
+                if k in contents:
+                    contents[k].append(rid)
+            overlap = sorted(
+                ((sum(self.assignments.get(r) == target for r in people), source, target)
+                 for source, people in contents.items() if people for target in rooms),
+                reverse=True,
+            )
+            mapping: dict[str, str] = {}
+            used: set[str] = set()
+            for n, source, target in overlap:
+                if n == 0:
+                    break
+                if source in mapping or target in used:
+                    continue
+                mapping[source] = target
+                used.add(target)
+            free = [k for k in rooms if k not in used]
+            for source in rooms:
+                if source not in mapping:
+                    mapping[source] = free.pop(0)
+            if all(a == b for a, b in mapping.items()):
+                continue
+            moved = {rid: (mapping.get(k, k) if k is not None else None)
+                     for rid, k in after.items()}
+            if check(self.problem, dict(moved)).ok and self._value(moved) >= value - 1e-9:
+                after = moved
+        return after
 
     def price(self, resident: str, room: str) -> Price:
         """The what-if of placing ``resident`` in ``room``."""
@@ -183,25 +282,23 @@ class Pricer:
             issues.append(Issue("room", f"{room!r} is not a room of the problem"))
         if issues:
             raise ProblemError(issues, what="what-if")
+        if self.built.context.placement(resident, room) is None:
+            return self._impossible(resident, room)
         status, after = self._solve(resident, room)
         before = self.before
+        base = {"resident": resident, "room": room}
         if status in ("infeasible", "unknown"):
-            why = (
-                "no allocation keeps every hard rule with that placement"
+            phrase = (
+                Phrase("price_infeasible", base)
                 if status == "infeasible"
-                else f"no allocation with that placement was found in {number(self.time_limit)} s"
+                else Phrase("price_unknown", {**base, "seconds": self.time_limit})
             )
             return Price(
-                resident=resident,
-                room=room,
-                status=status,
-                before=before.objective,
-                after=None,
-                change=None,
-                proven=status == "infeasible",
-                moves=(),
-                text=f"placing {resident} in {room}: {why}",
+                resident=resident, room=room, status=status, before=before.objective,
+                after=None, change=None, proven=status == "infeasible", moves=(),
+                text=ENGLISH.render(phrase), phrase=phrase,
             )
+        after = self._fewer_moves(after)
         after_eval = evaluate(self.problem, after)
         change = after_eval.objective - before.objective
         term_changes = {
@@ -213,50 +310,57 @@ class Pricer:
             for r in self.problem.residents
             if r.id != resident and self.assignments.get(r.id) != after.get(r.id)
         )
-        proven = status == "optimal" and self.given_optimal
+        # The figure is exact (against the given allocation) when the re-solve proved its
+        # allocation the best with the placement; otherwise it is the best found.
+        proven = status == "optimal"
+        phrase = _price_phrase(resident, room, change, proven, self.time_limit, moves)
         return Price(
-            resident=resident,
-            room=room,
-            status=status,
-            before=before.objective,
-            after=after_eval.objective,
-            change=change,
-            proven=proven,
-            moves=moves,
-            term_changes=term_changes,
-            text=_price_words(resident, room, before.objective, after_eval.objective,
-                              term_changes, moves, proven),
+            resident=resident, room=room, status=status, before=before.objective,
+            after=after_eval.objective, change=change, proven=proven, moves=moves,
+            term_changes=term_changes, text=ENGLISH.render(phrase), phrase=phrase,
         )
 
+    def _impossible(self, resident: str, room: str) -> Price:
+        """A placement the resident's own requirements or a lock rule out, with the rule."""
+        person, target = self.problem.resident(resident), self.problem.room(room)
+        why = own_rule_reasons(person, target) or self.placement.reasons(person, target)
+        phrase = (
+            Phrase("price_static", {"resident": resident, "room": room, "why": why[0].phrase})
+            if why else Phrase("price_infeasible", {"resident": resident, "room": room})
+        )
+        return Price(resident=resident, room=room, status="infeasible",
+                     before=self.before.objective, after=None, change=None, proven=True,
+                     moves=(), text=ENGLISH.render(phrase), phrase=phrase)
 
-def _price_words(
-    resident: str,
-    room: str,
-    before: float,
-    after: float,
-    term_changes: Mapping[str, float],
-    moves: Sequence[Move],
-    proven: bool,
-) -> str:
-    change = after - before
-    if change < -1e-9:
-        verdict = f"costs {number(-change)} of objective"
-    elif change > 1e-9:
-        verdict = f"gains {number(change)} of objective (the given allocation was not optimal)"
+
+def _price_phrase(resident: str, room: str, change: float, proven: bool, seconds: float,
+                  moves: Sequence[Move]) -> Phrase:
+    base = {"resident": resident, "room": room}
+    if change < -EPSILON:
+        verdict = Phrase("price_cost_exact" if proven else "price_cost_at_most",
+                         {**base, "points": -change, "seconds": seconds})
+    elif change > EPSILON:
+        verdict = Phrase("price_gain", {**base, "points": change})
     else:
-        verdict = "costs nothing (a tie)"
-    if not proven:
-        verdict += " (best found, not proven)"
-    movers = [
-        f"{m.resident} from {m.before or 'unhoused'} to {m.after or 'unhoused'}"
-        for m in moves[:10]
-    ]
-    more = f" and {len(moves) - 10} more" if len(moves) > 10 else ""
-    who_moves = f"; {join_words(movers)}{more} would move" if moves else "; nobody else would move"
-    return (
-        f"placing {resident} in {room} {verdict}: objective {number(before)} -> "
-        f"{number(after)} ({change_words(term_changes)}){who_moves}"
+        verdict = Phrase("price_tie_exact" if proven else "price_tie", base)
+    if not moves:
+        return Phrase("price_sentence", {"verdict": verdict, "who": Phrase("price_no_moves")})
+    changed = tuple(
+        Phrase("price_move", {"resident": m.resident, "before": m.before, "after": m.after})
+        for m in moves if m.before is not None and m.after is not None
     )
+    who: list[Phrase] = []
+    if changed:
+        who.append(Phrase("price_moves", {"movers": changed}))
+    housed = tuple(Phrase("price_housed", {"resident": m.resident, "after": m.after})
+                   for m in moves if m.before is None)
+    if housed:
+        who.append(Phrase("list", {"items": housed}))
+    lost = tuple(m.resident for m in moves if m.after is None)
+    if lost:
+        who.append(Phrase("effect_unhoused", {"people": lost}))
+    return Phrase("price_sentence", {"verdict": verdict, "who": Phrase("list", {"items": tuple(
+        who)})})
 
 
 def price(

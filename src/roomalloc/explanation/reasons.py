@@ -13,7 +13,7 @@ Example
 ...             residents=[Resident(id="r1"), Resident(id="r2", priority=2)])
 >>> place = Placement(p, {"r1": None, "r2": "A"})
 >>> [r.text for r in place.reasons(p.resident("r1"), p.room("A"))]
-['A is full (1 bed) at all times with r2']
+['A (1 bed) is full on every night with r2']
 """
 
 from __future__ import annotations
@@ -21,73 +21,59 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from functools import cached_property
 from itertools import pairwise
 
 from roomalloc.model import Problem, Resident, Room
 from roomalloc.rules.base import Rule
 
-from .types import Reason
-from .words import join_words, number, span, spell_words, who
+from .types import Reason, said
+from .words import Count, Nights, Phrase, span, who
 
 Assignments = Mapping[str, "str | None"]
 
 
 def own_rule_reasons(resident: Resident, room: Room) -> list[Reason]:
-    """Every own rule of ``resident`` that ``room`` fails.
+    """Every own rule of ``resident`` that ``room`` fails, in the fixed order.
+
+    The order: needs, budget, the room's gender, closures, excluded rooms.
 
     >>> from roomalloc import Resident, Room
     >>> r = Resident(id="r1", needs=("accessible",), budget=300)
-    >>> [x.kind for x in own_rule_reasons(r, Room(id="A", capacity=1, cost=400))]
-    ['needs', 'budget']
+    >>> [x.text for x in own_rule_reasons(r, Room(id="A", capacity=1, cost=400))]
+    ["A lacks 'accessible', which r1 needs", "A costs 400 a bed, above r1's budget of 300"]
     """
     out: list[Reason] = []
     ids = (resident.id,)
     rooms = (room.id,)
-    missing = [f for f in resident.needs if f not in room.features]
+    base = {"room": room.id, "resident": resident.id}
+    missing = tuple(f"'{f}'" for f in resident.needs if f not in room.features)
     if missing:
-        feats = join_words([repr(f) for f in missing])
-        out.append(
-            Reason("needs", f"{room.id} lacks {feats}, which {resident.id} needs", ids, rooms)
-        )
+        out.append(said("needs", Phrase("needs", {**base, "features": missing}), ids, rooms,
+                        features=[f.strip("'") for f in missing]))
     if resident.budget is not None and room.cost > resident.budget:
-        out.append(
-            Reason(
-                "budget",
-                f"{room.id} costs {number(room.cost)} a bed, over {resident.id}'s budget "
-                f"of {number(resident.budget)}",
-                ids,
-                rooms,
-            )
-        )
+        out.append(said("budget", Phrase("budget", {**base, "cost": room.cost,
+                                                    "budget": resident.budget}), ids, rooms,
+                        cost=room.cost, budget=resident.budget))
     if room.gender is not None and resident.gender != room.gender:
-        out.append(
-            Reason(
-                "room_gender",
-                f"{room.id} is designated for {room.gender} residents"
-                + (f" and {resident.id} is {resident.gender}" if resident.gender else ""),
-                ids,
-                rooms,
-            )
-        )
+        key = "room_gender" if resident.gender is not None else "room_gender_unknown"
+        out.append(said("room_gender", Phrase(key, {**base, "room_gender": room.gender,
+                                                     "gender": resident.gender or ""}),
+                        ids, rooms, room_gender=room.gender))
     closed = [c for c in room.unavailable if c.overlaps(resident.stay)]
     if closed:
-        when = join_words([spell_words(c.start, c.end) for c in closed])
-        out.append(
-            Reason(
-                "unavailable",
-                f"{room.id} is closed {when}, during {resident.id}'s stay",
-                ids,
-                rooms,
-            )
-        )
+        nights = tuple(Nights(c.start, c.end) for c in closed)
+        out.append(said("unavailable", Phrase("unavailable", {**base, "closed": nights}), ids,
+                        rooms, closed=[n.to_dict() for n in nights]))
     if room.id in resident.excluded_rooms:
-        out.append(
-            Reason(
-                "excluded_rooms", f"{room.id} is one of {resident.id}'s excluded rooms", ids, rooms
-            )
-        )
-    return out
+        out.append(said("excluded_rooms", Phrase("excluded_rooms", base), ids, rooms))
+    return [_about(r, resident) for r in out]
+
+
+def _about(reason: Reason, resident: Resident) -> Reason:
+    """The reason, noting whom it is about (the checkable facts name the resident placed)."""
+    return replace(reason, facts={**reason.facts, "subject": resident.id})
 
 
 def full_spells(
@@ -228,31 +214,20 @@ class Placement:
         here = (room.id,)
         current = self.assignments.get(resident.id)
         if resident.locked and resident.current_room != room.id:
-            out.append(
-                Reason(
-                    "locked",
-                    f"{resident.id} is locked in their current room {resident.current_room}",
-                    me,
-                    (resident.current_room or "",),
-                )
-            )
+            out.append(said("locked", Phrase("locked", {"resident": resident.id,
+                                                        "current": resident.current_room}),
+                            me, (resident.current_room or "",)))
         mates = [m for m in self.groups.get(resident.group or "", []) if m.id != resident.id]
         if resident.group is not None and mates:
             where = (
-                f"housed together in {current}"
+                Phrase("group_where_housed", {"room": current})
                 if current is not None
-                else "none of them housed"
+                else Phrase("group_where_unhoused")
             )
-            out.append(
-                Reason(
-                    "group",
-                    f"{resident.id} is in group {resident.group!r} with "
-                    f"{join_words([m.id for m in mates])} ({where}); the group shares one room "
-                    f"or is not housed, so {resident.id} cannot move alone",
-                    me + tuple(m.id for m in mates),
-                    here,
-                )
-            )
+            out.append(said("group", Phrase("group", {
+                "resident": resident.id, "group": resident.group,
+                "mates": tuple(m.id for m in mates), "where": where}),
+                me + tuple(m.id for m in mates), here))
         others = [
             o
             for o in self.occupants(room.id, (resident.id, *without))
@@ -261,65 +236,38 @@ class Placement:
         crowded = len(others) >= room.capacity
         spells = full_spells(resident, room.capacity, others) if crowded else []
         for a, b, present in spells:
-            beds = f"{room.capacity} bed{'s' if room.capacity != 1 else ''}"
-            out.append(
-                Reason(
-                    "full",
-                    f"{room.id} is full ({beds}) {spell_words(a, b)} with "
-                    f"{join_words([who(o) for o in present])}",
-                    tuple(o.id for o in present),
-                    here,
-                )
-            )
+            out.append(said("full", Phrase("room_full", {
+                "room": room.id, "beds": Count(room.capacity, "bed"), "nights": Nights(a, b),
+                "occupants": tuple(who(o) for o in present)}),
+                tuple(o.id for o in present), here, nights=Nights(a, b).to_dict()))
         if self.problem.rules.gender_mixing == "forbid":
             mixed = [o for o in others if o.gender != resident.gender]
             if mixed:
-                gender = resident.gender or "no gender given"
-                listed = join_words([f"{who(o)} ({o.gender or 'no gender given'})" for o in mixed])
-                out.append(
-                    Reason(
-                        "gender_mixing",
-                        f"placing {resident.id} ({gender}) in {room.id} would mix genders with "
-                        f"{listed}",
-                        tuple(o.id for o in mixed),
-                        here,
-                    )
-                )
+                out.append(said("gender_mixing", Phrase("gender_mixing", {
+                    "room": room.id, "resident": resident.id,
+                    "gender": resident.gender or "without a gender given",
+                    "occupants": tuple(
+                        f"{who(o)} ({o.gender or 'no gender given'})" for o in mixed)}),
+                    tuple(o.id for o in mixed), here))
         if resident.private and others:
-            out.append(
-                Reason(
-                    "private",
-                    f"{resident.id} needs a private room but {room.id} is shared with "
-                    f"{join_words([who(o) for o in others])} during the stay",
-                    tuple(o.id for o in others),
-                    here,
-                )
-            )
+            out.append(said("private", Phrase("private_self", {
+                "resident": resident.id, "room": room.id,
+                "occupants": tuple(who(o) for o in others)}),
+                tuple(o.id for o in others), here, who="self"))
         private_others = [o for o in others if o.private]
         if private_others:
-            out.append(
-                Reason(
-                    "private",
-                    f"{join_words([who(o) for o in private_others])} must have {room.id} to "
-                    "themselves (private) during the stay",
-                    tuple(o.id for o in private_others),
-                    here,
-                )
-            )
+            out.append(said("private", Phrase("private_other", {
+                "room": room.id, "occupants": tuple(who(o) for o in private_others)}),
+                tuple(o.id for o in private_others), here, who="others"))
         avoided = [o for o in others if o.id in self.avoids.get(resident.id, ())]
         if avoided:
-            out.append(
-                Reason(
-                    "avoid",
-                    f"{resident.id} and {join_words([who(o) for o in avoided])} in {room.id} "
-                    "must not share a room (an avoid wish)",
-                    tuple(o.id for o in avoided),
-                    here,
-                )
-            )
+            out.append(said("avoid", Phrase("avoid", {
+                "resident": resident.id, "room": room.id,
+                "occupants": tuple(who(o) for o in avoided)}),
+                tuple(o.id for o in avoided), here))
         if self.rules:
             out.extend(self.rule_reasons(resident, room))
-        return out
+        return [_about(r, resident) for r in out]
 
     @cached_property
     def _rule_baseline(self) -> dict[str, set[str]]:
@@ -338,5 +286,6 @@ class Placement:
             for v in rule.check(self.problem, moved):
                 if str(v) in before:
                     continue
-                out.append(Reason(f"rule:{rule.name}", v.message, v.residents, (room.id,)))
+                out.append(said(f"rule:{rule.name}", Phrase("custom_rule", {"message": v.message}),
+                                v.residents, (room.id,)))
         return out

@@ -21,21 +21,24 @@ import numpy as np
 from roomalloc.model import Preference, Problem, Resident, Room
 from roomalloc.rules.base import Rule
 
-from .objective import ObjectiveMeter, change_words, main_loss
+from .objective import ObjectiveMeter
 from .reasons import Placement, own_rule_reasons
 from .rooms import RoomTable
-from .types import STATIC_KINDS, Alternative, Price, Reason, ResidentExplanation
-from .words import join_words, number
+from .types import STATIC_KINDS, Alternative, Price, Reason, ResidentExplanation, said
+from .whatif import effects
+from .wishes import WishExplainer
+from .words import Count, Phrase, number
 
 Assignments = Mapping[str, "str | None"]
 PriceFn = Callable[[Resident, Room], Price]
 
-_RULE_WORDS = {
-    "needs": "needs",
-    "budget": "budget",
-    "room_gender": "room gender",
-    "unavailable": "closures during the stay",
-    "excluded_rooms": "excluded rooms",
+# What an own rule rules out, for an unhoused resident no room fits.
+_NO_ROOM_KEYS = {
+    "needs": "no_room_needs",
+    "budget": "no_room_budget",
+    "room_gender": "no_room_gender",
+    "unavailable": "no_room_closed",
+    "excluded_rooms": "no_room_excluded",
 }
 
 
@@ -87,6 +90,12 @@ class ResidentExplainer:
         """The objective of the allocation as given, for what-ifs (built on first use)."""
         return ObjectiveMeter(self.problem, self.assignments)
 
+    @cached_property
+    def wish_explainer(self) -> WishExplainer:
+        """Explains each resident's wishes (shares this explainer's tables)."""
+        return WishExplainer(self.problem, self.assignments, self.table, self.placement,
+                             self.meter)
+
     def explain(self, resident: Resident) -> ResidentExplanation:
         """The explanation of one resident."""
         room_id = self.assignments.get(resident.id)
@@ -112,6 +121,7 @@ class ResidentExplainer:
                 for i in order[: self.alternatives]
             )
             unhoused = self._unhoused(resident, masks, order, alts)
+        wishes = self.wish_explainer.wishes(resident, scores, allowed)
         return ResidentExplanation(
             resident=resident.id,
             name=resident.name,
@@ -124,6 +134,7 @@ class ResidentExplainer:
             roommates_unmet=mates_unmet,
             alternatives=alts,
             unhoused=unhoused,
+            wishes=wishes,
         )
 
     def _preferences(
@@ -164,29 +175,8 @@ class ResidentExplainer:
         return self.meter.change({resident.id: room_id})
 
     def objective_reason(self, resident: Resident, room: Room) -> Reason:
-        """Every hard rule would hold: say what moving there alone would do to the objective."""
-        changes = self.move_change(resident, room.id)
-        total = sum(changes.values())
-        verb = "moving" if self.assignments.get(resident.id) is not None else "housing"
-        if total < -1e-9:
-            loser = main_loss(changes)
-            text = (
-                f"{room.id} has a free bed {resident.id} may take, but {verb} them there alone "
-                f"would lose {number(-total)} of objective ({change_words(changes)}); "
-                f"{loser} outweighs the gain"
-            )
-        elif total > 1e-9:
-            text = (
-                f"{room.id} has a free bed {resident.id} may take and {verb} them there would "
-                f"gain {number(total)} of objective ({change_words(changes)}): this allocation "
-                "is not optimal"
-            )
-        else:
-            text = (
-                f"{room.id} has a free bed {resident.id} may take; {verb} them there would not "
-                f"change the objective ({change_words(changes)}): a tie"
-            )
-        return Reason("objective", text, (resident.id,), (room.id,), loss=-total)
+        """Every hard rule would hold: say what moving there alone would do, in words."""
+        return self.wish_explainer._trade_off(resident, room)
 
     def _alternative(self, resident: Resident, index: int, score: float) -> Alternative:
         room = self.table.rooms[index]
@@ -199,19 +189,16 @@ class ResidentExplainer:
             price = self.pricer(resident, room)
         return Alternative(room=room.id, score=score, reasons=tuple(reasons), price=price)
 
-    def _group_fit(self, resident: Resident) -> str:
+    def _group_fit(self, resident: Resident) -> Phrase:
         """How big a room the resident's whole group may use, in words."""
         members = self.placement.groups.get(resident.group or "", [])
         common = np.ones(self.table.size, dtype=bool)
         for m in members:
             common &= self.table.allowed(self.table.own_rule_masks(m))
         if not common.any():
-            return f"; no room passes the own rules of all {len(members)}"
+            return Phrase("group_fit_none", {"n": len(members)})
         biggest = int(self.table.capacity[common].max())
-        return (
-            f"; the biggest room all {len(members)} may use has {biggest} "
-            f"bed{'s' if biggest != 1 else ''}"
-        )
+        return Phrase("group_fit", {"n": len(members), "beds": Count(biggest, "bed")})
 
     def _unhoused(
         self,
@@ -220,18 +207,22 @@ class ResidentExplainer:
         allowed_order: np.typing.NDArray[np.int64],
         alts: Sequence[Alternative],
     ) -> tuple[Reason, ...]:
-        n = self.table.size
         me = (resident.id,)
         if len(allowed_order) == 0:
-            parts = [
-                f"{_RULE_WORDS[rule]} rules out {int((~mask).sum())} of {n}"
-                for rule, mask in masks.items()
-                if (~mask).any()
-            ]
-            text = f"no room passes {resident.id}'s own rules: " + (
-                "; ".join(parts) if parts else "there are no rooms"
-            )
-            return (Reason("no_room", text, me),)
+            parts = []
+            for rule, mask in masks.items():
+                out = int((~mask).sum())
+                if not out:
+                    continue
+                params: dict[str, object] = {"rooms": Count(out, "room")}
+                if rule == "needs":
+                    params["features"] = tuple(f"'{f}'" for f in resident.needs)
+                if rule == "budget":
+                    params["budget"] = resident.budget
+                parts.append(Phrase(_NO_ROOM_KEYS[rule], params))
+            why = tuple(parts) if parts else Phrase("no_room_none")
+            return (said("no_room", Phrase("no_room", {"resident": resident.id, "why": why}),
+                         me, subject=resident.id),)
         if self.placement.personal_block(resident):
             # A lock or a group: say so once, not once per room.
             first = self.table.rooms[int(allowed_order[0])]
@@ -240,12 +231,18 @@ class ResidentExplainer:
                 for r in self.placement.reasons(resident, first)
                 if r.kind in ("locked", "group")
             ]
-            return tuple(
-                Reason(r.kind, r.text + self._group_fit(resident), r.residents)
-                if r.kind == "group"
-                else Reason(r.kind, r.text, r.residents)
-                for r in personal
-            )
+            out_reasons = []
+            for r in personal:
+                if r.kind == "group":
+                    members = self.placement.groups.get(resident.group or "", [])
+                    phrase = Phrase("group_unhoused", {
+                        "resident": resident.id, "group": resident.group, "n": len(members),
+                        "mates": tuple(m.id for m in members if m.id != resident.id),
+                        "fit": self._group_fit(resident)})
+                    out_reasons.append(said("group", phrase, r.residents, subject=resident.id))
+                else:
+                    out_reasons.append(r)
+            return tuple(out_reasons)
         blocked: dict[str, int] = {}
         for i in allowed_order:
             room = self.table.rooms[int(i)]
@@ -255,41 +252,56 @@ class ResidentExplainer:
             if not kinds:
                 return (self.objective_reason(resident, room),)
             for kind in kinds:
-                blocked[kind] = blocked.get(kind, 0) + 1
-        total = len(allowed_order)
-        counts = "; ".join(
-            f"{count} {_BLOCK_WORDS.get(kind, kind)}" for kind, count in sorted(blocked.items())
+                key = kind if kind in _BLOCK_KEYS else "rule"
+                blocked[key] = blocked.get(key, 0) + 1
+        counts = tuple(
+            Phrase(_BLOCK_KEYS[kind], {"rooms_n": Phrase("rooms_are", {"n": count})})
+            for kind, count in sorted(blocked.items(), key=lambda kv: list(_BLOCK_KEYS).index(
+                kv[0]))
         )
-        examples = []
-        for alt in alts:
-            for reason in alt.reasons:
-                if reason.kind == "full":
-                    taken = [self.problem.resident(x) for x in reason.residents]
-                    people = join_words(
-                        [f"{t.id} (priority {number(t.priority)})" for t in taken]
-                    )
-                    examples.append(f"{alt.room} is taken by {people}")
-                    break
+        first_alt = alts[0]
+        taken = said("taken", Phrase("taken", {
+            "resident": resident.id, "counts": counts, "why": first_alt.reasons[0].phrase}),
+            tuple(sorted({x for reason in first_alt.reasons for x in reason.residents})),
+            tuple(a.room for a in alts), subject=resident.id, allowed=len(allowed_order))
+        swap = self._swap_in(resident, first_alt)
+        return (taken, swap) if swap is not None else (taken,)
+
+    def _swap_in(self, resident: Resident, alt: Alternative) -> Reason | None:
+        """A tie or trade-off: housing ``resident`` in a full room in place of one occupant."""
+        room = self.problem.rooms_by_id[alt.room]
+        if {r.kind for r in alt.reasons} != {"full"}:
+            return None
+        candidates = sorted(
+            (o for o in self.placement.occupants(room.id) if o.overlaps(resident)
+             and not (o.locked or o.required or self.placement.personal_block(o))),
+            key=lambda o: o.priority,
+        )
+        for other in candidates:
+            if self.placement.room_blocks(resident, room, without=(other.id,)):
+                continue
+            moves = {resident.id: room.id, other.id: None}
+            what = effects(self.problem, self.assignments, moves, self.meter)
+            base = {"resident": resident.id, "room": room.id, "other": other.id}
+            if what.verdict == "tie":
+                phrase = Phrase("taken_tie", base)
+            elif what.verdict == "worse":
+                phrase = Phrase("taken_trade", {**base, "effects": what.words()})
             else:
-                if alt.reasons:
-                    examples.append(alt.reasons[0].text)
-        text = (
-            f"every bed {resident.id}'s own rules allow is taken or barred: of the {total} "
-            f"room{'s' if total != 1 else ''} their rules allow, {counts}"
-        )
-        if examples:
-            text += "; e.g. " + "; ".join(examples)
-        involved = tuple(
-            sorted({x for alt in alts for reason in alt.reasons for x in reason.residents})
-        )
-        return (Reason("taken", text, involved, tuple(a.room for a in alts)),)
+                continue
+            return said("tie" if what.verdict == "tie" else "objective", phrase,
+                        (resident.id, other.id), (room.id,), loss=-what.total, moves=moves,
+                        verdict=what.verdict, subject=resident.id,
+                        lost_pairs=[list(p) for p in what.lost_pairs])
+        return None
 
 
-_BLOCK_WORDS = {
-    "full": "are full during the stay",
-    "gender_mixing": "would mix genders",
-    "private": "clash with a private room",
-    "avoid": "hold someone to avoid",
-    "group": "would split their group",
-    "locked": "conflict with a lock",
+_BLOCK_KEYS = {
+    "full": "taken_full",
+    "gender_mixing": "taken_gender_mixing",
+    "private": "taken_private",
+    "avoid": "taken_avoid",
+    "group": "taken_group",
+    "locked": "taken_locked",
+    "rule": "taken_rule",
 }

@@ -25,7 +25,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from roomalloc.model import Interval, Problem, Resident, Room
+from roomalloc.model import Interval, Preference, Problem, Resident, Room
 
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
@@ -69,6 +69,20 @@ class RoomTable:
         """Rooms that have ``feature``."""
         mask = self._feature_masks.get(feature)
         return mask if mask is not None else np.zeros(self.size, dtype=bool)
+
+    def selector_mask(self, pref: Preference) -> BoolArray:
+        """Rooms that ``pref``'s selector matches (whatever its weight's sign)."""
+        if pref.room is not None:
+            at = self.index.get(pref.room)
+            return self._mask([at] if at is not None else [])
+        if pref.building is not None:
+            return self._mask(self._by_building.get(pref.building, []))
+        if pref.feature is not None:
+            return self.feature_mask(pref.feature)
+        assert pref.floor is not None
+        low, high = pref.floor
+        mask: BoolArray = (self.floor >= low) & (self.floor <= high)
+        return mask
 
     def scores(self, resident: Resident) -> FloatArray:
         """``score(resident, k)`` for every room k, in problem order."""

@@ -27,11 +27,12 @@ import numpy as np
 from roomalloc.model import Problem, Resident, Result
 from roomalloc.rules.base import Rule
 
-from .objective import ObjectiveMeter, change_words, main_loss
+from .objective import ObjectiveMeter, main_loss
 from .reasons import Placement, own_rule_reasons
 from .rooms import FloatArray, RoomTable
 from .types import BlockingMove, BlockingSwap, StabilityReport
-from .words import number
+from .whatif import effects
+from .words import ENGLISH, Phrase
 
 Assignments = Mapping[str, "str | None"]
 
@@ -105,22 +106,16 @@ class _Checker:
         return True
 
 
-def _outcome(changes: Mapping[str, float]) -> tuple[float, str | None, str]:
-    total = float(sum(changes.values()))
-    loser = main_loss(changes) if total < -1e-9 else None
-    if total < -1e-9:
-        words = (
-            f"but it would lose {number(-total)} of objective ({change_words(changes)}); "
-            f"{loser} outweighs it"
-        )
-    elif total > 1e-9:
-        words = (
-            f"and it would gain {number(total)} of objective ({change_words(changes)}): "
-            "this allocation is not optimal"
-        )
-    else:
-        words = "and the objective would not change: a tie"
-    return total, loser, words
+def _outcome(
+    problem: Problem, assignments: Assignments, moves: Mapping[str, str | None],
+    meter: ObjectiveMeter,
+) -> tuple[float, dict[str, float], str | None, Phrase]:
+    """The overall change of a what-if, per term, the term that loses most, and the words."""
+    changes = meter.change(moves)
+    what = effects(problem, assignments, moves, meter)
+    loser = main_loss(changes) if what.verdict == "worse" else None
+    phrase = Phrase(f"outcome_{what.verdict}", {"effects": what.words()})
+    return what.total, changes, loser, phrase
 
 
 def stability(
@@ -173,18 +168,17 @@ def stability(
                 and checker.keeps_rules({r.id: room.id})
             ):
                 moved_to_free = True
-                changes = meter.change({r.id: room.id})
-                total, loser, words = _outcome(changes)
+                total, changes, loser, outcome = _outcome(
+                    problem, assignments, {r.id: room.id}, meter)
                 if here is None:
-                    what = f"{r.id} is unhoused and may take a free bed in {room.id}"
+                    phrase = Phrase("move_unhoused", {"resident": r.id, "room": room.id,
+                                                      "outcome": outcome})
                 else:
-                    what = (
-                        f"{r.id} prefers {room.id} (score {number(float(s_r[i]))}) to "
-                        f"{here} (score {number(mine or 0.0)}) and may take a free bed there"
-                    )
+                    phrase = Phrase("move_housed", {"resident": r.id, "room": room.id,
+                                                    "here": here, "outcome": outcome})
                 moves.append(
                     BlockingMove(r.id, here, room.id, gain, total, changes, loser,
-                                 f"{what}, {words}")
+                                 ENGLISH.render(phrase), phrase)
                 )
             if here is None:
                 if moved_to_free:
@@ -210,15 +204,13 @@ def stability(
                     continue
                 if not checker.keeps_rules({r.id: room.id, other.id: here}):
                     continue
-                changes = meter.change({r.id: room.id, other.id: here})
-                total, loser, words = _outcome(changes)
-                text = (
-                    f"{r.id} (in {here}) and {other.id} (in {room.id}) would both gain by "
-                    f"swapping rooms (preference score +{number(gain)} and "
-                    f"+{number(other_gain)}); the swap keeps every hard rule, {words}"
-                )
+                total, changes, loser, outcome = _outcome(
+                    problem, assignments, {r.id: room.id, other.id: here}, meter)
+                phrase = Phrase("swap", {"first": r.id, "first_room": here,
+                                         "second": other.id, "second_room": room.id,
+                                         "outcome": outcome})
                 swaps.append(
                     BlockingSwap(r.id, other.id, here, room.id, gain, other_gain, total,
-                                 changes, loser, text)
+                                 changes, loser, ENGLISH.render(phrase), phrase)
                 )
     return StabilityReport(swaps=tuple(swaps), moves=tuple(moves))

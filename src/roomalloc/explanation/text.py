@@ -1,4 +1,7 @@
-"""Plain-text rendering of explanations, for people.
+"""Plain-text rendering of explanations, for people, in a phrasebook's language.
+
+The plain text speaks housing: rooms, nights, wishes, requirements, people. The table of
+objective terms is for the verbose form only (:func:`breakdown_text`).
 
 Example
 -------
@@ -6,19 +9,19 @@ Example
 >>> b = Breakdown("optimal", 1000.0, (TermShare("housed", "maximize", 1000, 1, 1000, 1.0),),
 ...               1000.0, 0.0, 0.0)
 >>> print(breakdown_text(b))
-objective 1000 (optimal; bound 1000, gap 0 = 0%)
+objective 1,000 (optimal; bound 1,000, gap 0 = 0%)
   term     sense     weight  value  contribution   share
-  housed   maximize    1000      1          1000  100.0%
+  housed   maximize   1,000      1         1,000  100.0%
 """
 
 from __future__ import annotations
 
 from .types import Breakdown, Price, ResidentExplanation, StabilityReport
-from .words import join_words, number
+from .words import ENGLISH, Phrase, Phrasebook, number
 
 
 def breakdown_text(b: Breakdown) -> str:
-    """The objective line and one row per term."""
+    """The objective line and one row per term (the verbose, technical table)."""
     head = f"objective {number(b.objective)} ({b.status}"
     if b.bound is not None and b.gap is not None and b.relative_gap is not None:
         head += f"; bound {number(b.bound)}, gap {number(b.gap)} = {number(100 * b.relative_gap)}%"
@@ -36,61 +39,49 @@ def breakdown_text(b: Breakdown) -> str:
     return "\n".join([head, *rows])
 
 
-def price_text(p: Price) -> str:
-    """One paragraph: what forcing the placement costs and who else moves."""
-    if p.text:
-        return p.text
-    return f"placing {p.resident} in {p.room}: {p.status}"
+def price_text(p: Price, language: Phrasebook = ENGLISH) -> str:
+    """One sentence: what forcing the placement would cost and who else would change rooms."""
+    if p.phrase is not None:
+        return language.render(p.phrase)
+    return p.text or f"placing {p.resident} in {p.room}: {p.status}"
 
 
-def _listed(items: tuple[str, ...]) -> str:
-    return join_words(list(items)) if items else "-"
-
-
-def resident_text(e: ResidentExplanation) -> str:
-    """The lines about one resident."""
+def resident_text(
+    e: ResidentExplanation, language: Phrasebook = ENGLISH, *, verbose: bool = False
+) -> str:
+    """The lines about one resident: their room, each wish and why an unmet one is unmet."""
     name = f"{e.resident} ({e.name})" if e.name else e.resident
+    say = language.say
     lines: list[str] = []
     if e.room is not None:
-        best = (
-            f" (the best their own rules allow is {number(e.best_score)})"
-            if e.best_score is not None
-            else ""
-        )
-        lines.append(f"{name}: room {e.room}, preference score {number(e.score or 0.0)}{best}")
+        lines.append(say("line_housed", who=name, room=e.room))
+        if e.best_score is not None and any(w.kind == "room" for w in e.wishes):
+            lines.append("  " + say("line_score", score=e.score or 0.0, best=e.best_score))
     else:
-        lines.append(f"{name}: not housed")
-    if e.preferences_met or e.preferences_unmet:
-        lines.append(
-            f"  preferences met: {_listed(e.preferences_met)}; "
-            f"not met: {_listed(e.preferences_unmet)}"
-        )
-    if e.roommates_met or e.roommates_unmet:
-        lines.append(
-            f"  roommates with: {_listed(e.roommates_met)}; not with: {_listed(e.roommates_unmet)}"
-        )
+        lines.append(say("line_unhoused", who=name))
     for reason in e.unhoused:
-        lines.append(f"  why not housed: {reason.text}")
-    if e.alternatives:
-        housed = e.room is not None
-        lines.append("  rooms they score higher:" if housed else "  best rooms their rules allow:")
+        lines.append("  " + say("line_why_unhoused", why=reason.in_words(language)))
+    for wish in e.wishes:
+        key = "line_met" if wish.met else "line_unmet"
+        lines.append("  " + say(key, wish=wish.in_words(language)))
+        for reason in wish.reasons:
+            lines.append("    " + say("line_why", why=reason.in_words(language)))
+    show = verbose or any(a.price is not None for a in e.alternatives)
+    if show:
         for alt in e.alternatives:
-            lines.append(f"    {alt.room} (score {number(alt.score)}):")
-            lines.extend(f"      - {r.text}" for r in alt.reasons)
+            lines.append("  " + say("line_better", room=alt.room, score=alt.score))
+            lines.extend(f"    - {r.in_words(language)}" for r in alt.reasons)
             if alt.price is not None:
-                lines.append(f"      - price: {price_text(alt.price)}")
+                lines.append("    - " + say("line_price", price=price_text(alt.price, language)))
     return "\n".join(lines)
 
 
-def stability_text(s: StabilityReport) -> str:
+def stability_text(s: StabilityReport, language: Phrasebook = ENGLISH) -> str:
     """A verdict line and one line per blocking swap or move."""
     if s.stable:
-        return "stability: no resident would gain by a legal swap or by taking a free bed"
-    n, m = len(s.swaps), len(s.moves)
-    lines = [
-        f"stability: {n} blocking swap{'s' if n != 1 else ''}, "
-        f"{m} blocking move{'s' if m != 1 else ''}"
-    ]
-    lines += [f"  {x.text}" for x in s.swaps]
-    lines += [f"  {x.text}" for x in s.moves]
+        return language.say("stable")
+    lines = [language.say("unstable", swaps=Phrase("swaps_n", {"n": len(s.swaps)}),
+                          moves=Phrase("moves_n", {"n": len(s.moves)}))]
+    lines += [f"  {language.render(x.phrase) if x.phrase else x.text}" for x in s.swaps]
+    lines += [f"  {language.render(x.phrase) if x.phrase else x.text}" for x in s.moves]
     return "\n".join(lines)

@@ -12,8 +12,11 @@ Example
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
+
+from .words import ENGLISH, Phrase, Phrasebook
 
 # The kinds of reason, in the order a reader meets them: the resident's own rules first,
 # then what the other residents' placement blocks, then the objective.
@@ -22,6 +25,10 @@ DYNAMIC_KINDS = ("locked", "group", "full", "gender_mixing", "private", "avoid")
 
 
 def _json_ready(value: Any) -> Any:
+    if isinstance(value, Phrase):
+        return value.to_dict()
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: _json_ready(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, tuple | list):
@@ -50,7 +57,11 @@ class Reason(JsonReady):
     ``kind`` is a rule name (``needs``, ``budget``, ``room_gender``, ``unavailable``,
     ``excluded_rooms``, ``locked``, ``group``, ``full``, ``gender_mixing``, ``private``,
     ``avoid``), ``rule:<name>`` for a custom rule, or ``objective`` when every hard rule
-    would hold and only the objective decides (``loss`` then says by how much).
+    would hold and only the objective decides (``loss`` then says by how much; ``tie`` when
+    the loss is 0). Reasons about wishes add ``no_such_room``, ``stays_apart``,
+    ``no_shared_room``, ``unhoused``. ``phrase`` is the sentence before it is put in words
+    (``text`` is its English), so :meth:`in_words` can say it in another language.
+    ``facts`` holds the checkable data the sentence states (nights, costs, the what-if moves).
     """
 
     kind: str
@@ -58,6 +69,52 @@ class Reason(JsonReady):
     residents: tuple[str, ...] = ()
     rooms: tuple[str, ...] = ()
     loss: float | None = None
+    phrase: Phrase | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def in_words(self, language: Phrasebook = ENGLISH) -> str:
+        """The reason in ``language`` (its ``text`` when it has no phrase)."""
+        return language.render(self.phrase) if self.phrase is not None else self.text
+
+
+def said(
+    kind: str,
+    phrase: Phrase,
+    residents: tuple[str, ...] = (),
+    rooms: tuple[str, ...] = (),
+    *,
+    loss: float | None = None,
+    **facts: Any,
+) -> Reason:
+    """A :class:`Reason` whose text is ``phrase`` in English.
+
+    >>> said("budget", Phrase("budget", {"room": "A", "cost": 520, "resident": "r1",
+    ...                                  "budget": 500}), ("r1",), ("A",)).text
+    "A costs 520 a bed, above r1's budget of 500"
+    """
+    return Reason(kind, ENGLISH.render(phrase), residents, rooms, loss, phrase, dict(facts))
+
+
+@dataclass(frozen=True)
+class Wish(JsonReady):
+    """One wish of a resident (a room wish or a roommate wish) and whether it is met.
+
+    ``reasons`` says why an unmet wish is unmet: the first reason in a fixed order (no such
+    room; the resident's own requirements; the rooms are taken; a sharing rule; the trade-off).
+    ``weight`` is the wish's weight (a roommate wish has none: 0).
+    """
+
+    kind: str
+    text: str
+    met: bool
+    weight: float = 0.0
+    reasons: tuple[Reason, ...] = ()
+    phrase: Phrase | None = None
+    subject: str = ""
+
+    def in_words(self, language: Phrasebook = ENGLISH) -> str:
+        """The wish in ``language``."""
+        return language.render(self.phrase) if self.phrase is not None else self.text
 
 
 @dataclass(frozen=True)
@@ -117,6 +174,7 @@ class Price(JsonReady):
     moves: tuple[Move, ...]
     term_changes: dict[str, float] = field(default_factory=dict)
     text: str = ""
+    phrase: Phrase | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +196,8 @@ class ResidentExplanation(JsonReady):
     ``alternatives`` are the best few rooms they score higher than the one given (for an
     unhoused resident: the best few rooms their own rules allow), each with its reasons;
     ``unhoused`` holds the reasons an unhoused resident is not housed (empty when housed).
+    ``wishes`` lists every wish (room wishes by weight, then roommate wishes), each unmet one
+    with its reason.
     """
 
     resident: str
@@ -151,6 +211,7 @@ class ResidentExplanation(JsonReady):
     roommates_unmet: tuple[str, ...]
     alternatives: tuple[Alternative, ...]
     unhoused: tuple[Reason, ...] = ()
+    wishes: tuple[Wish, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,6 +233,7 @@ class BlockingSwap(JsonReady):
     term_changes: dict[str, float]
     outweighed_by: str | None
     text: str
+    phrase: Phrase | None = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +251,7 @@ class BlockingMove(JsonReady):
     term_changes: dict[str, float]
     outweighed_by: str | None
     text: str
+    phrase: Phrase | None = None
 
 
 @dataclass(frozen=True)
@@ -206,3 +269,25 @@ class StabilityReport(JsonReady):
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, with ``stable`` first."""
         return {"stable": self.stable, **super().to_dict()}
+
+
+@dataclass(frozen=True)
+class Summary(JsonReady):
+    """The header of an explanation, as data: how many are housed, first choices, proof.
+
+    ``first_choice`` counts housed residents with a positive wish whose room scores as high as
+    any room their own requirements allow, out of ``with_wishes`` such housed residents.
+    ``proven`` is True only for an ``optimal`` result whose allocation keeps every rule and
+    whose stated objective (if any) is the allocation's; ``relative_gap`` is
+    ``(bound - objective) / |bound|`` when a bound exists and applies. ``violations`` are the
+    broken rules (``roomalloc.check``): with any, no claim about being best is made.
+    """
+
+    housed: int
+    total: int
+    first_choice: int
+    with_wishes: int
+    proven: bool
+    relative_gap: float | None
+    violations: tuple[str, ...] = ()
+    phrases: tuple[Phrase, ...] = ()

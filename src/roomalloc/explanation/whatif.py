@@ -1,0 +1,193 @@
+"""What a small what-if does, in words: who is housed or loses a place, whose wishes change.
+
+A what-if moves a few residents (``{resident: room or None}``). :func:`effects` says what that
+does to each part of the objective the problem weighs, as events a resident can follow
+("r2 would lose their place", "r1 and r4 would no longer share a room as they wish", "the
+beds would cost 40 more") rather than as terms and points; :class:`ObjectiveMeter` gives the
+overall change, so the verdict (worse, a tie, better) is exact.
+
+Example
+-------
+>>> from roomalloc import Problem, Room, Resident, Roommates
+>>> from roomalloc.explanation.words import ENGLISH
+>>> p = Problem(rooms=[Room(id="A", capacity=2), Room(id="B", capacity=1)],
+...             residents=[Resident(id="r1", roommates=Roommates(want=("r2",))),
+...                        Resident(id="r2")])
+>>> what = effects(p, {"r1": "A", "r2": "A"}, {"r1": "B"}, ObjectiveMeter(p, {"r1": "A",
+...                                                                         "r2": "A"}))
+>>> what.total, ENGLISH.render(what.words())
+(-2.0, 'r1 would no longer share a room with r2, as wished')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from roomalloc.model import Preference, Problem, Room
+
+from .objective import ObjectiveMeter
+from .words import Count, Phrase
+
+Assignments = Mapping[str, "str | None"]
+
+# Below this an objective change is a tie (the objective is a weighted sum of floats).
+EPSILON = 1e-6
+
+
+def wish_phrase(pref: Preference) -> Phrase:
+    """A room wish in words: ``a room with 'quiet'``, ``a room without 'pets'`` (a dislike).
+
+    >>> from roomalloc.explanation.words import ENGLISH
+    >>> ENGLISH.render(wish_phrase(Preference(floor=(1, 2), weight=-1)))
+    'a room not on floors 1–2'
+    """
+    neg = "not_" if pref.weight < 0 else ""
+    if pref.room is not None:
+        return Phrase(f"wish_{neg}room", {"room": pref.room})
+    if pref.building is not None:
+        return Phrase(f"wish_{neg}building", {"building": pref.building})
+    if pref.feature is not None:
+        return Phrase(f"wish_{neg}feature", {"feature": pref.feature})
+    assert pref.floor is not None
+    low, high = pref.floor
+    if low == high:
+        return Phrase(f"wish_{neg}floor", {"low": str(low)})
+    return Phrase(f"wish_{neg}floors", {"low": str(low), "high": str(high)})
+
+
+def wish_met(pref: Preference, room: Room | None) -> bool:
+    """A liked selector matches the room, or a disliked one does not (unhoused: never met)."""
+    if room is None:
+        return False
+    return pref.matches(room) == (pref.weight >= 0)
+
+
+@dataclass(frozen=True)
+class Effects:
+    """The overall weighted change of a what-if and what it does, as phrases."""
+
+    total: float
+    phrases: tuple[Phrase, ...]
+    lost_pairs: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def verdict(self) -> str:
+        """``worse``, ``tie`` or ``better``."""
+        if self.total < -EPSILON:
+            return "worse"
+        if self.total > EPSILON:
+            return "better"
+        return "tie"
+
+    def words(self) -> Phrase:
+        """Every effect, as one list phrase."""
+        if not self.phrases:
+            return Phrase("effect_nothing")
+        return Phrase("list", {"items": self.phrases})
+
+
+def _pairs(problem: Problem, room_of: Mapping[str, str | None], movers: set[str],
+           wanted_by: Mapping[str, set[str]]) -> set[tuple[str, str]]:
+    """Unordered want-pairs touching a mover that share a room under ``room_of``."""
+    residents = problem.residents_by_id
+    out: set[tuple[str, str]] = set()
+    for rid in movers:
+        partners = set(residents[rid].roommates.want) | set(wanted_by.get(rid, ()))
+        for s in partners:
+            if s not in residents:
+                continue
+            a, b = room_of.get(rid), room_of.get(s)
+            if a is not None and a == b and residents[rid].overlaps(residents[s]):
+                out.add((min(rid, s), max(rid, s)))
+    return out
+
+
+def _by_mover(pairs: Sequence[tuple[str, str]], moved: Mapping[str, object]
+              ) -> dict[str, tuple[str, ...]]:
+    """Pairs grouped by a mover in each: ``{mover: (partner, ...)}``, movers in order."""
+    out: dict[str, list[str]] = {}
+    for a, b in pairs:
+        mover, other = (a, b) if a in moved else (b, a)
+        if other in out and other in moved and mover not in out:
+            mover, other = other, mover
+        out.setdefault(mover, []).append(other)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def effects(
+    problem: Problem, assignments: Assignments, moves: Mapping[str, str | None],
+    meter: ObjectiveMeter,
+) -> Effects:
+    """What moving the residents in ``moves`` does, term by term, in housing words."""
+    changes = meter.change(moves)
+    total = float(sum(changes.values()))
+    weighed = {t for t, w in meter.weights.items() if abs(w) > 0}
+    residents, rooms = problem.residents_by_id, problem.rooms_by_id
+    moved = {rid: room for rid, room in moves.items() if assignments.get(rid) != room}
+    after = {**assignments, **moved}
+    out: list[Phrase] = []
+    if "housed" in weighed:
+        gained = tuple(r for r, k in moved.items() if k is not None and assignments.get(r) is None)
+        lost = tuple(r for r, k in moved.items() if k is None and assignments.get(r) is not None)
+        if gained:
+            out.append(Phrase("effect_housed", {"people": gained}))
+        if lost:
+            out.append(Phrase("effect_unhoused", {"people": lost}))
+    if "preferences" in weighed:
+        for rid in moved:
+            r = residents[rid]
+            old, new = assignments.get(rid), after.get(rid)
+            old_room = rooms.get(old) if old is not None else None
+            new_room = rooms.get(new) if new is not None else None
+            lost_w = tuple(wish_phrase(p) for p in r.preferences
+                           if wish_met(p, old_room) and not wish_met(p, new_room))
+            won_w = tuple(wish_phrase(p) for p in r.preferences
+                          if wish_met(p, new_room) and not wish_met(p, old_room))
+            if lost_w and old_room is not None and new_room is not None:
+                out.append(Phrase("effect_wishes_lost", {"resident": rid, "wishes": lost_w}))
+            if won_w:
+                out.append(Phrase("effect_wishes_gained", {"resident": rid, "wishes": won_w}))
+    lost_pairs: tuple[tuple[str, str], ...] = ()
+    if "roommates" in weighed and moved:
+        movers = set(moved)
+        before_pairs = _pairs(problem, assignments, movers, meter.wanted_by)
+        after_pairs = _pairs(problem, after, movers, meter.wanted_by)
+        lost_pairs = tuple(sorted(before_pairs - after_pairs))
+        won_pairs = tuple(sorted(after_pairs - before_pairs))
+        for key, pairs in (("effect_pairs_lost", lost_pairs), ("effect_pairs_gained", won_pairs)):
+            for resident, mates in _by_mover(pairs, moved).items():
+                out.append(Phrase(key, {"resident": resident, "mates": mates}))
+    if "cost" in weighed:
+        delta = sum(
+            (rooms[k].cost if k is not None else 0.0) - (rooms[o].cost if o is not None else 0.0)
+            for rid, k in moved.items()
+            for o in [assignments.get(rid)]
+        )
+        if abs(delta) > EPSILON:
+            out.append(Phrase("effect_cost_up" if delta > 0 else "effect_cost_down",
+                              {"amount": abs(delta)}))
+    if "moves" in weighed:
+        leave = tuple(r for r, k in moved.items() if residents[r].current_room is not None
+                      and assignments.get(r) == residents[r].current_room)
+        back = tuple(r for r, k in moved.items() if residents[r].current_room is not None
+                     and k == residents[r].current_room)
+        if leave:
+            out.append(Phrase("effect_leaves_current", {"people": leave}))
+        if back:
+            out.append(Phrase("effect_back_current", {"people": back}))
+    if "rooms_used" in weighed and abs(changes.get("rooms_used", 0.0)) > EPSILON:
+        # The weighted change of a minimised term is -weight * raw change.
+        raw = -changes["rooms_used"] / meter.weights["rooms_used"]
+        n = round(abs(raw))
+        out.append(Phrase("effect_rooms_opened" if raw > 0 else "effect_rooms_closed",
+                          {"rooms": Count(n, "room")}))
+    if "fairness" in weighed and abs(changes.get("fairness", 0.0)) > EPSILON:
+        up = changes["fairness"] > 0
+        out.append(Phrase("effect_fairness_up" if up else "effect_fairness_down"))
+    for term in sorted(weighed - {"housed", "preferences", "roommates", "cost", "moves",
+                                  "rooms_used", "fairness"}):
+        if abs(changes.get(term, 0.0)) > EPSILON:
+            out.append(Phrase("effect_other", {"what": term.replace("_", " "),
+                                               "amount": changes[term]}))
+    return Effects(total, tuple(out), lost_pairs)
