@@ -85,11 +85,12 @@ def own_rules_case() -> tuple[Problem, dict[str, str | None]]:
     ("room", "kind", "words"),
     [
         ("noquiet", "needs", "noquiet lacks 'quiet', which r1 needs"),
-        ("pricey", "budget", "pricey costs 900 a bed, over r1's budget of 500"),
-        ("men", "room_gender", "men is designated for male residents and r1 is female"),
+        ("pricey", "budget", "pricey costs 900 a bed, above r1's budget of 500"),
+        ("men", "room_gender", "men is for male residents only and r1 is female"),
         ("closed", "unavailable",
-         "closed is closed from 2026-10-01 until 2026-10-15, during r1's stay"),
-        ("banned", "excluded_rooms", "banned is one of r1's excluded rooms"),
+         "closed is closed for the nights of 1–14 October 2026 (check-out 15 October), "
+         "during r1's stay"),
+        ("banned", "excluded_rooms", "r1 may not be placed in banned (an excluded room)"),
     ],
 )
 def test_own_rule_reasons_name_the_rule_and_agree_with_the_verifier(
@@ -136,7 +137,8 @@ def test_full_names_residents_and_nights() -> None:
     assignments: dict[str, str | None] = {"me": "B", "x": "A", "y": "A"}
     reasons = reasons_for(explain(problem, assignments, with_stability=False), "me", "A")
     assert [(r.kind, r.text, r.residents) for r in reasons] == [
-        ("full", "A is full (2 beds) from 2026-09-15 until 2026-10-01 with x (Li Wei) and y",
+        ("full", "A (2 beds) is full on the nights of 15–30 September 2026 (check-out "
+                 "1 October) with x (Li Wei) and y",
          ("x", "y"))
     ]
     assert "capacity" in verifier_rules(problem, moved(assignments, "me", "A"))
@@ -152,7 +154,7 @@ def test_full_room_with_no_overlap_is_not_full() -> None:
         objective=[TermSpec(term="housed", weight=1), TermSpec(term="cost", weight=1)],
     )
     reasons = reasons_for(explain(problem, {"me": "B", "x": "A"}, with_stability=False), "me", "A")
-    assert kinds(reasons) == {"objective"}
+    assert kinds(reasons) == {"tie"}
 
 
 def test_gender_mixing_private_and_avoid() -> None:
@@ -172,7 +174,10 @@ def test_gender_mixing_private_and_avoid() -> None:
     ex = explain(problem, assignments, with_stability=False)
     mixed = reasons_for(ex, "me", "mixed")
     assert [r.kind for r in mixed] == ["gender_mixing"]
-    assert mixed[0].text == "placing me (female) in mixed would mix genders with a (male)"
+    assert mixed[0].text == (
+        "mixed is shared with a (male) of another gender (me is female), and genders do not "
+        "share rooms here"
+    )
     priv = reasons_for(ex, "me", "priv")
     assert [r.kind for r in priv] == ["private"]
     assert priv[0].residents == ("b",)
@@ -198,7 +203,9 @@ def test_avoid_counts_from_either_side_and_private_of_the_mover() -> None:
     assert kinds(reasons_for(ex, "me", "A")) == {"avoid", "private"}
     b = reasons_for(ex, "me", "B")
     assert [r.kind for r in b] == ["private"]
-    assert b[0].text == "me needs a private room but B is shared with y during the stay"
+    assert b[0].text == (
+        "me must have a room to themselves, and B is shared with y during the stay"
+    )
 
 
 def test_group_and_locked() -> None:
@@ -217,7 +224,7 @@ def test_group_and_locked() -> None:
     assert "team" in group[0].text and "g2" in group[0].residents
     lock = reasons_for(ex, "lk", "nice")
     assert [(r.kind, r.text) for r in lock] == [
-        ("locked", "lk is locked in their current room L")
+        ("locked", "lk is fixed to their current room L")
     ]
     assert "group" in verifier_rules(problem, moved(assignments, "g1", "nice"))
     assert "locked" in verifier_rules(problem, moved(assignments, "lk", "nice"))
@@ -262,7 +269,10 @@ def test_objective_reason_says_what_would_be_lost() -> None:
     assert [r.kind for r in reasons] == ["objective"]
     # Moving alone: preferences +1, roommates -2 pairs x weight 2 = -4, so 3 is lost.
     assert reasons[0].loss == pytest.approx(3.0)
-    assert "roommates outweighs the gain" in reasons[0].text
+    assert reasons[0].text == (
+        "B has a free bed me may take, but moving them there would be worse overall: me would "
+        "gain their wish for room B and me would no longer share a room with pal, as wished"
+    )
 
 
 # --- unhoused residents -------------------------------------------------------------------
@@ -278,8 +288,8 @@ def test_unhoused_because_no_room_passes_their_rules() -> None:
     (reason,) = ex.residents["me"].unhoused
     assert reason.kind == "no_room"
     assert reason.text == (
-        "no room passes me's own rules: needs rules out 3 of 3; budget rules out 1 of 3; "
-        "room gender rules out 1 of 3"
+        "no room fits me's own requirements: 3 rooms lack 'accessible', 1 room costs more "
+        "than the budget of 500 and 1 room is for residents of another gender"
     )
     assert ex.residents["me"].best_score is None
 
@@ -296,12 +306,18 @@ def test_unhoused_because_every_allowed_bed_is_taken_by_whom_with_what_priority(
         ],
     )
     ex = explain(problem, {"me": None, "vip": "A", "x": "C", "y": "B"}, with_stability=False)
-    (reason,) = ex.residents["me"].unhoused
+    reason, trade = ex.residents["me"].unhoused
     assert reason.kind == "taken"
-    assert "of the 2 rooms their rules allow, 2 are full during the stay" in reason.text
-    assert "A is taken by vip (priority 3)" in reason.text
-    assert "C is taken by x (priority 2)" in reason.text
-    assert set(reason.residents) == {"vip", "x"}
+    assert reason.text == (
+        "every room that fits me's requirements is taken during their stay (2 are full); for "
+        "example, A (1 bed) is full on every night with vip"
+    )
+    assert reason.residents == ("vip",)
+    assert trade.kind == "objective" and trade.residents == ("me", "x")
+    assert trade.text == (
+        "housing me in C in place of x would be worse overall: me (priority 1) would be "
+        "housed and x (priority 2) would lose their place"
+    )
 
 
 def test_unhoused_with_a_free_bed_reports_the_objective() -> None:
@@ -313,7 +329,10 @@ def test_unhoused_with_a_free_bed_reports_the_objective() -> None:
     (reason,) = explain(problem, {"me": None}, with_stability=False).residents["me"].unhoused
     assert reason.kind == "objective"
     assert reason.loss == pytest.approx(-(10 - 50))  # housing them loses 40
-    assert "cost outweighs the gain" in reason.text
+    assert reason.text == (
+        "A has a free bed me may take, but housing them there would be worse overall: me "
+        "would be housed and the beds would cost 50 more"
+    )
 
 
 # --- breakdown, text, JSON ----------------------------------------------------------------
@@ -343,13 +362,18 @@ def test_text_and_json_forms() -> None:
     problem, assignments = own_rules_case()
     ex = explain(problem, Result(status="optimal", assignments=assignments))
     text = ex.to_text()
-    assert "objective" in text.splitlines()[0]
-    assert "r1: room ok, preference score 0" in text
+    assert text.splitlines()[0] == "1 of 1 housed; the allocation is proven best"
+    assert "r1: room ok\n" in text
     assert "noquiet lacks 'quiet', which r1 needs" in text
     assert ex.to_text("r1").startswith("r1: room ok")
+    verbose = ex.to_text(verbose=True)
+    assert verbose.splitlines()[1].startswith("objective 1,000 (optimal)")
+    assert "a room they like better: noquiet (score 9)" in verbose
     data = json.loads(json.dumps(ex.to_dict()))
     assert data["residents"]["r1"]["alternatives"][0]["reasons"][0]["kind"] == "needs"
     assert data["breakdown"]["status"] == "optimal"
+    assert data["summary"]["proven"] is True
+    assert data["residents"]["r1"]["wishes"][0]["reasons"][0]["kind"] == "needs"
     assert data["stability"]["stable"] is True
 
 
@@ -374,8 +398,10 @@ def test_unhoused_group_member_is_told_about_the_group() -> None:
     ex = explain(problem, {"g0": None, "g1": None, "g2": None}, with_stability=False)
     (reason,) = ex.residents["g0"].unhoused
     assert reason.kind == "group"
-    assert reason.text.startswith("g0 is in group 'trio' with g1 and g2 (none of them housed)")
-    assert reason.text.endswith("; the biggest room all 3 may use has 2 beds")
+    assert reason.text == (
+        "g0 belongs to group 'trio' of 3 (g1 and g2), who share one room or are not housed; "
+        "the biggest room all 3 may use has 2 beds"
+    )
 
 
 def test_preferences_and_roommates_met_and_not() -> None:

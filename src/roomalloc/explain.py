@@ -1,9 +1,10 @@
 """Explanations in housing words: why each resident got what they got, and why a problem fails.
 
-- :func:`explain` -> :class:`Explanation`: what drives the objective (each term's value, weight,
-  contribution and share; bound and gap); for each resident their room, their preference score
-  there and the best their own rules allow, which wishes were met, and why they are not in the
-  rooms they score higher; for each unhoused resident why not; and the stability report.
+- :func:`explain` -> :class:`Explanation`: the header in words (how many are housed, how many
+  got their first choice, whether the allocation is proven best; any broken rule first); for
+  each resident their room, every wish, met or not, and for an unmet one the first reason in a
+  fixed order; for each unhoused resident why not; the stability report; and, for the verbose
+  form and ``to_dict``, what drives the objective (each term's value, weight, share).
 - :func:`price`: the what-if of one placement (a re-solve with it forced).
 - :func:`stability`: blocking swaps and residents who could take a free bed they prefer.
 - :func:`diagnose` -> :class:`Diagnosis`: for an infeasible problem, a minimal set of hard
@@ -18,7 +19,12 @@ Example
 ...                                 needs=("ensuite",))])
 >>> ex = explain(p, Result(status="optimal", assignments={"r1": None}))
 >>> print(ex.residents["r1"].unhoused[0].text)
-no room passes r1's own rules: needs rules out 2 of 2
+no room fits r1's own requirements: 2 rooms lack 'ensuite'
+>>> print(ex.to_text("r1"))
+r1: not housed
+  why not housed: no room fits r1's own requirements: 2 rooms lack 'ensuite'
+  wish not met: room A
+    why: A does not fit r1's own requirements: A lacks 'ensuite', which r1 needs
 """
 
 from __future__ import annotations
@@ -37,10 +43,14 @@ from roomalloc.explanation.types import (
     Reason,
     ResidentExplanation,
     StabilityReport,
+    Summary,
     TermShare,
+    Wish,
 )
+from roomalloc.explanation.words import ENGLISH, Phrase, Phrasebook
 
 __all__ = [
+    "ENGLISH",
     "Alternative",
     "BlockingMove",
     "BlockingSwap",
@@ -48,11 +58,15 @@ __all__ = [
     "Diagnosis",
     "Explanation",
     "Move",
+    "Phrase",
+    "Phrasebook",
     "Price",
     "Reason",
     "ResidentExplanation",
     "StabilityReport",
+    "Summary",
     "TermShare",
+    "Wish",
     "diagnose",
     "explain",
     "price",

@@ -45,9 +45,9 @@ from roomalloc.rules.base import Rule
 from roomalloc.solver.requirements import Requirement
 
 from .edit import with_changes
-from .reasons import own_rule_reasons
+from .reasons import no_room_phrase, own_rule_reasons
 from .rooms import RoomTable
-from .words import join_words, number
+from .words import ENGLISH, join_words, number
 
 
 @dataclass(frozen=True)
@@ -327,11 +327,19 @@ def describe(problem: Problem, core: Sequence[Requirement]) -> list[str]:
             )
     genders = any(r.kind == "gender_mixing" for r in core)
     lines = [_requirement_words(problem, req, rooms_for, genders) for req in core]
-    head = gist or [
-        f"these {len(core)} requirements cannot all hold together (dropping any one of them "
-        "makes the rest possible):"
-    ]
+    head = gist or [ENGLISH.say("clash", n=len(core))]
     return head + [f"- {line}" for line in lines]
+
+
+def table_of(problem: Problem) -> RoomTable:
+    """The problem's room table (built once per problem object)."""
+    table = _TABLES.get(id(problem))
+    if table is None or table.problem is not problem:
+        table = _TABLES[id(problem)] = RoomTable(problem)
+    return table
+
+
+_TABLES: dict[int, RoomTable] = {}
 
 
 def _requirement_words(
@@ -345,11 +353,8 @@ def _requirement_words(
         rid = req.subjects[0]
         rooms = rooms_for(rid)
         if not rooms:
-            resident = problem.resident(rid)
-            kinds = sorted(
-                {x.kind for k in problem.rooms for x in own_rule_reasons(resident, k)}
-            )
-            return f"{base}, but no room passes their own rules ({', '.join(kinds)})"
+            why = ENGLISH.render(no_room_phrase(table_of(problem), problem.resident(rid)))
+            return f"{base}, but no room fits their own requirements: {why}"
         shown = ", ".join(rooms[:8]) + (f" and {len(rooms) - 8} more" if len(rooms) > 8 else "")
         return f"{base}; their own rules allow {shown}"
     if req.kind == "group":

@@ -33,6 +33,7 @@ from roomalloc.model import Problem, Resident, Result, Room
 from roomalloc.rules.base import Rule
 from roomalloc.verifier import check
 
+from .edit import with_changes
 from .reasons import Placement, own_rule_reasons
 from .rooms import RoomTable
 from .types import Move, Price
@@ -226,13 +227,14 @@ class Pricer:
     def _value(self, assignments: Mapping[str, str | None]) -> float:
         return evaluate(self.problem, dict(assignments)).objective
 
-    def _fewer_moves(self, after: dict[str, str | None]) -> dict[str, str | None]:
+    def _fewer_moves(self, after: dict[str, str | None], resident: str) -> dict[str, str | None]:
         """``after`` with the contents of interchangeable rooms relabelled to move fewer people.
 
         Rooms alike in everything a rule or a wish can see (all but their id) may trade
         their whole contents; each class's contents go back to the rooms their residents
-        had before where they can. A relabelling is kept only if it keeps every rule and the
-        score (a wish or an exclusion by room id, or the moves term, can tell rooms apart).
+        had before where they can. A relabelling is kept only if it keeps ``resident`` where
+        they were placed, every rule and the score (a wish or an exclusion by room id, or the
+        moves term, can tell rooms apart).
         """
         classes: dict[tuple[Any, ...], list[str]] = {}
         for k in self.problem.rooms:
@@ -269,6 +271,8 @@ class Pricer:
                 continue
             moved = {rid: (mapping.get(k, k) if k is not None else None)
                      for rid, k in after.items()}
+            if moved[resident] != after[resident]:
+                continue
             if check(self.problem, dict(moved)).ok and self._value(moved) >= value - 1e-9:
                 after = moved
         return after
@@ -289,7 +293,7 @@ class Pricer:
         base = {"resident": resident, "room": room}
         if status in ("infeasible", "unknown"):
             phrase = (
-                Phrase("price_infeasible", base)
+                self._why_infeasible(resident, room)
                 if status == "infeasible"
                 else Phrase("price_unknown", {**base, "seconds": self.time_limit})
             )
@@ -298,7 +302,7 @@ class Pricer:
                 after=None, change=None, proven=status == "infeasible", moves=(),
                 text=ENGLISH.render(phrase), phrase=phrase,
             )
-        after = self._fewer_moves(after)
+        after = self._fewer_moves(after, resident)
         after_eval = evaluate(self.problem, after)
         change = after_eval.objective - before.objective
         term_changes = {
@@ -319,6 +323,28 @@ class Pricer:
             after=after_eval.objective, change=change, proven=proven, moves=moves,
             term_changes=term_changes, text=ENGLISH.render(phrase), phrase=phrase,
         )
+
+    def _why_infeasible(self, resident: str, room: str) -> Phrase:
+        """Which rules clash with the placement: the diagnosis of the problem with it fixed."""
+        from .diagnose import diagnose
+
+        forced = tuple(
+            # Required, and every other room excluded: the diagnosis then says "must be
+            # housed; their own rules allow <room>", which is the placement in words.
+            r.model_copy(update={"required": True, "excluded_rooms": tuple(
+                k.id for k in self.problem.rooms if k.id != room)})
+            if r.id == resident else r
+            for r in self.problem.residents
+        )
+        found = diagnose(with_changes(self.problem, residents=forced), rules=self.rules,
+                         time_limit=self.time_limit, step_limit=self.time_limit, seed=self.seed,
+                         verify=False)
+        if found.feasible is False and found.messages:
+            gist, *lines = found.messages
+            why = gist.rstrip(":") + (": " + "; ".join(x.lstrip("- ") for x in lines)
+                                      if lines else "")
+            return Phrase("price_clash", {"resident": resident, "room": room, "why": why})
+        return Phrase("price_infeasible", {"resident": resident, "room": room})
 
     def _impossible(self, resident: str, room: str) -> Price:
         """A placement the resident's own requirements or a lock rule out, with the rule."""

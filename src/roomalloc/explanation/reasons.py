@@ -28,6 +28,7 @@ from itertools import pairwise
 from roomalloc.model import Problem, Resident, Room
 from roomalloc.rules.base import Rule
 
+from .rooms import RoomTable
 from .types import Reason, said
 from .words import Count, Nights, Phrase, span, who
 
@@ -289,3 +290,37 @@ class Placement:
                 out.append(said(f"rule:{rule.name}", Phrase("custom_rule", {"message": v.message}),
                                 v.residents, (room.id,)))
         return out
+
+
+# What an own rule rules out, for a resident no room fits.
+_NO_ROOM_KEYS = {
+    "needs": "no_room_needs",
+    "budget": "no_room_budget",
+    "room_gender": "no_room_gender",
+    "unavailable": "no_room_closed",
+    "excluded_rooms": "no_room_excluded",
+}
+
+
+def no_room_phrase(table: RoomTable, resident: Resident) -> Phrase:
+    """How many rooms each of ``resident``'s own rules rules out, in words.
+
+    >>> from roomalloc import Problem, Room, Resident
+    >>> from roomalloc.explanation.words import ENGLISH
+    >>> p = Problem(rooms=[Room(id="A", capacity=1, cost=900)],
+    ...             residents=[Resident(id="r1", needs=("hoist",), budget=500)])
+    >>> ENGLISH.render(no_room_phrase(RoomTable(p), p.residents[0]))
+    "1 room lacks 'hoist' and 1 room costs more than the budget of 500"
+    """
+    parts = []
+    for rule, mask in table.own_rule_masks(resident).items():
+        out = int((~mask).sum())
+        if not out:
+            continue
+        params: dict[str, object] = {"n": out}
+        if rule == "needs":
+            params["features"] = tuple(f"'{f}'" for f in resident.needs)
+        if rule == "budget":
+            params["budget"] = resident.budget
+        parts.append(Phrase(_NO_ROOM_KEYS[rule], params))
+    return Phrase("list", {"items": tuple(parts)}) if parts else Phrase("no_room_none")

@@ -14,6 +14,8 @@ r2: not housed
     (1 is full); for example, A (1 bed) is full on every night with r1
   why not housed: a tie: housing r2 in A instead of r1 would be exactly as good overall;
     the tie went to r1
+<BLANKLINE>
+nobody would gain by a legal swap or by taking a free bed
 """
 
 from __future__ import annotations
@@ -115,7 +117,7 @@ def summarize(problem: Problem, result: Result, objective: float) -> Summary:
         if best <= 0:
             continue
         with_wishes += 1
-        first += scores[table.index[room]] >= best - 1e-9
+        first += int(scores[table.index[room]] >= best - 1e-9)
     stated = result.objective
     same = stated is None or abs(stated - objective) <= _SAME * max(1.0, abs(objective))
     trusted = not broken and same
@@ -134,7 +136,7 @@ def summarize(problem: Problem, result: Result, objective: float) -> Summary:
                                                                else 1)}))
         else:
             phrases.append(Phrase("header_unproven"))
-    return Summary(housed, len(problem.residents), int(first), with_wishes, proven, gap,
+    return Summary(housed, len(problem.residents), first, with_wishes, proven, gap,
                    broken, tuple(phrases))
 
 

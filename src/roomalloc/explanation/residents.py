@@ -8,7 +8,7 @@ Example
 ...                        Resident(id="r2", preferences=(Preference(room="A", weight=2),))])
 >>> ex = ResidentExplainer(p, {"r1": "A", "r2": "B"})
 >>> [r.text for r in ex.explain(p.resident("r2")).alternatives[0].reasons]
-['A is full (1 bed) at all times with r1']
+['A (1 bed) is full on every night with r1']
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from roomalloc.model import Preference, Problem, Resident, Room
 from roomalloc.rules.base import Rule
 
 from .objective import ObjectiveMeter
-from .reasons import Placement, own_rule_reasons
+from .reasons import Placement, no_room_phrase, own_rule_reasons
 from .rooms import RoomTable
 from .types import STATIC_KINDS, Alternative, Price, Reason, ResidentExplanation, said
 from .whatif import effects
@@ -31,16 +31,6 @@ from .words import Count, Phrase, number
 
 Assignments = Mapping[str, "str | None"]
 PriceFn = Callable[[Resident, Room], Price]
-
-# What an own rule rules out, for an unhoused resident no room fits.
-_NO_ROOM_KEYS = {
-    "needs": "no_room_needs",
-    "budget": "no_room_budget",
-    "room_gender": "no_room_gender",
-    "unavailable": "no_room_closed",
-    "excluded_rooms": "no_room_excluded",
-}
-
 
 def preference_words(pref: Preference) -> str:
     """``building 'A' (+3)``; a dislike (negative weight) reads ``not feature 'x' (-2)``.
@@ -209,18 +199,7 @@ class ResidentExplainer:
     ) -> tuple[Reason, ...]:
         me = (resident.id,)
         if len(allowed_order) == 0:
-            parts = []
-            for rule, mask in masks.items():
-                out = int((~mask).sum())
-                if not out:
-                    continue
-                params: dict[str, object] = {"rooms": Count(out, "room")}
-                if rule == "needs":
-                    params["features"] = tuple(f"'{f}'" for f in resident.needs)
-                if rule == "budget":
-                    params["budget"] = resident.budget
-                parts.append(Phrase(_NO_ROOM_KEYS[rule], params))
-            why = tuple(parts) if parts else Phrase("no_room_none")
+            why = no_room_phrase(self.table, resident)
             return (said("no_room", Phrase("no_room", {"resident": resident.id, "why": why}),
                          me, subject=resident.id),)
         if self.placement.personal_block(resident):
@@ -264,36 +243,39 @@ class ResidentExplainer:
             "resident": resident.id, "counts": counts, "why": first_alt.reasons[0].phrase}),
             tuple(sorted({x for reason in first_alt.reasons for x in reason.residents})),
             tuple(a.room for a in alts), subject=resident.id, allowed=len(allowed_order))
-        swap = self._swap_in(resident, first_alt)
+        swap = self._swap_in(resident, alts)
         return (taken, swap) if swap is not None else (taken,)
 
-    def _swap_in(self, resident: Resident, alt: Alternative) -> Reason | None:
-        """A tie or trade-off: housing ``resident`` in a full room in place of one occupant."""
-        room = self.problem.rooms_by_id[alt.room]
-        if {r.kind for r in alt.reasons} != {"full"}:
-            return None
-        candidates = sorted(
-            (o for o in self.placement.occupants(room.id) if o.overlaps(resident)
-             and not (o.locked or o.required or self.placement.personal_block(o))),
-            key=lambda o: o.priority,
-        )
-        for other in candidates:
-            if self.placement.room_blocks(resident, room, without=(other.id,)):
+    def _swap_in(self, resident: Resident, alts: Sequence[Alternative]) -> Reason | None:
+        """The closest call: housing ``resident`` in a full room in place of one occupant.
+
+        Over the rooms shown (``alts``) and their occupants who may lose their place alone,
+        the exchange that loses least: a tie, or a trade-off with what it would cost.
+        """
+        best: tuple[float, Reason] | None = None
+        for alt in alts:
+            room = self.problem.rooms_by_id[alt.room]
+            if {r.kind for r in alt.reasons} != {"full"}:
                 continue
-            moves = {resident.id: room.id, other.id: None}
-            what = effects(self.problem, self.assignments, moves, self.meter)
-            base = {"resident": resident.id, "room": room.id, "other": other.id}
-            if what.verdict == "tie":
-                phrase = Phrase("taken_tie", base)
-            elif what.verdict == "worse":
-                phrase = Phrase("taken_trade", {**base, "effects": what.words()})
-            else:
-                continue
-            return said("tie" if what.verdict == "tie" else "objective", phrase,
-                        (resident.id, other.id), (room.id,), loss=-what.total, moves=moves,
-                        verdict=what.verdict, subject=resident.id,
-                        lost_pairs=[list(p) for p in what.lost_pairs])
-        return None
+            for other in self.placement.occupants(room.id):
+                if (not other.overlaps(resident) or other.locked or other.required
+                        or self.placement.personal_block(other)):
+                    continue
+                if self.placement.room_blocks(resident, room, without=(other.id,)):
+                    continue
+                moves = {resident.id: room.id, other.id: None}
+                what = effects(self.problem, self.assignments, moves, self.meter)
+                if what.verdict == "better" or (best is not None and what.total <= best[0]):
+                    continue
+                base = {"resident": resident.id, "room": room.id, "other": other.id}
+                phrase = (Phrase("taken_tie", base) if what.verdict == "tie"
+                          else Phrase("taken_trade", {**base, "effects": what.words()}))
+                best = (what.total, said(
+                    "tie" if what.verdict == "tie" else "objective", phrase,
+                    (resident.id, other.id), (room.id,), loss=-what.total, moves=moves,
+                    verdict=what.verdict, subject=resident.id,
+                    lost_pairs=[list(p) for p in what.lost_pairs]))
+        return best[1] if best is not None else None
 
 
 _BLOCK_KEYS = {

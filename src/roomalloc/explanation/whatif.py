@@ -9,7 +9,6 @@ overall change, so the verdict (worse, a tie, better) is exact.
 Example
 -------
 >>> from roomalloc import Problem, Room, Resident, Roommates
->>> from roomalloc.explanation.words import ENGLISH
 >>> p = Problem(rooms=[Room(id="A", capacity=2), Room(id="B", capacity=1)],
 ...             residents=[Resident(id="r1", roommates=Roommates(want=("r2",))),
 ...                        Resident(id="r2")])
@@ -27,7 +26,7 @@ from dataclasses import dataclass
 from roomalloc.model import Preference, Problem, Room
 
 from .objective import ObjectiveMeter
-from .words import Count, Phrase
+from .words import ENGLISH, Count, Phrase
 
 Assignments = Mapping[str, "str | None"]
 
@@ -38,7 +37,6 @@ EPSILON = 1e-6
 def wish_phrase(pref: Preference) -> Phrase:
     """A room wish in words: ``a room with 'quiet'``, ``a room without 'pets'`` (a dislike).
 
-    >>> from roomalloc.explanation.words import ENGLISH
     >>> ENGLISH.render(wish_phrase(Preference(floor=(1, 2), weight=-1)))
     'a room not on floors 1–2'
     """
@@ -130,6 +128,12 @@ def effects(
     if "housed" in weighed:
         gained = tuple(r for r, k in moved.items() if k is not None and assignments.get(r) is None)
         lost = tuple(r for r, k in moved.items() if k is None and assignments.get(r) is not None)
+        if gained and lost:
+            # One in place of another: their priorities are what the trade turns on.
+            gained = tuple(f"{r} (priority {ENGLISH.number(residents[r].priority)})"
+                           for r in gained)
+            lost = tuple(f"{r} (priority {ENGLISH.number(residents[r].priority)})"
+                         for r in lost)
         if gained:
             out.append(Phrase("effect_housed", {"people": gained}))
         if lost:

@@ -106,9 +106,11 @@ class WishExplainer:
             ranked = self._ranked(matching, scores)
             first = self.table.rooms[ranked[0]]
             why = own_rule_reasons(resident, first)[0]
-            return replace(why, phrase=(p := Phrase("wish_own_rules", {
-                "n": len(ranked), "wish": wish, "resident": resident.id, "why": why.phrase})),
-                text=ENGLISH.render(p), facts={**why.facts, "matching": len(ranked)})
+            key = "wish_room_own_rules" if pref.room is not None else "wish_own_rules"
+            phrase = Phrase(key, {"n": len(ranked), "wish": wish, "resident": resident.id,
+                                  "room": first.id, "why": why.phrase})
+            return replace(why, phrase=phrase, text=ENGLISH.render(phrase),
+                           facts={**why.facts, "matching": len(ranked)})
         ranked = self._ranked(fitting, scores)
         if self.placement.personal_block(resident):
             block = self.placement.reasons(resident, self.table.rooms[ranked[0]])[0]
@@ -119,8 +121,9 @@ class WishExplainer:
                 return self._trade_off(resident, room)
         first = self.table.rooms[ranked[0]]
         why = self.placement.reasons(resident, first)[0]
-        phrase = Phrase("wish_taken", {"n": len(ranked), "wish": wish, "resident": resident.id,
-                                       "why": why.phrase})
+        key = "wish_room_taken" if pref.room is not None else "wish_taken"
+        phrase = Phrase(key, {"n": len(ranked), "wish": wish, "resident": resident.id,
+                              "room": first.id, "why": why.phrase})
         return replace(why, phrase=phrase, text=ENGLISH.render(phrase),
                        facts={**why.facts, "fitting": len(ranked)})
 

@@ -264,6 +264,8 @@ _ENGLISH_TEMPLATES: dict[str, str] = {
                           "{resident}'s own requirements: {why}",
     "wish_own_rules.other": "none of the {n} rooms matching the wish for {wish} fits "
                             "{resident}'s own requirements; for example, {why}",
+    "wish_room_own_rules": "{room} does not fit {resident}'s own requirements: {why}",
+    "wish_room_taken": "{room} is taken: {why}",
     "wish_taken.one": "the only room matching the wish for {wish} that fits {resident}'s "
                       "requirements is taken: {why}",
     "wish_taken.other": "all {n} rooms matching the wish for {wish} that fit {resident}'s "
@@ -320,11 +322,16 @@ _ENGLISH_TEMPLATES: dict[str, str] = {
     # Unhoused residents.
     "no_room": "no room fits {resident}'s own requirements: {why}",
     "no_room_none": "there are no rooms",
-    "no_room_needs": "{rooms} lack {features}",
-    "no_room_budget": "{rooms} cost more than the budget of {budget}",
-    "no_room_gender": "{rooms} are for residents of another gender",
-    "no_room_closed": "{rooms} are closed during the stay",
-    "no_room_excluded": "{rooms} are excluded for them",
+    "no_room_needs.one": "1 room lacks {features}",
+    "no_room_needs.other": "{n} rooms lack {features}",
+    "no_room_budget.one": "1 room costs more than the budget of {budget}",
+    "no_room_budget.other": "{n} rooms cost more than the budget of {budget}",
+    "no_room_gender.one": "1 room is for residents of another gender",
+    "no_room_gender.other": "{n} rooms are for residents of another gender",
+    "no_room_closed.one": "1 room is closed during the stay",
+    "no_room_closed.other": "{n} rooms are closed during the stay",
+    "no_room_excluded.one": "1 room is excluded for them",
+    "no_room_excluded.other": "{n} rooms are excluded for them",
     "taken": "every room that fits {resident}'s requirements is taken during their stay "
              "({counts}); for example, {why}",
     "rooms_are.one": "1 is",
@@ -344,6 +351,10 @@ _ENGLISH_TEMPLATES: dict[str, str] = {
                       "room or are not housed; {fit}",
     "group_fit_none": "no room fits the requirements of all {n}",
     "group_fit": "the biggest room all {n} may use has {beds}",
+    # Diagnosis.
+    "clash.one": "this requirement cannot hold:",
+    "clash.other": "these {n} requirements cannot all hold together (dropping any one of them "
+                   "makes the rest possible):",
     # Header.
     "header_housed": "{housed} of {total} housed",
     "header_first": "{n} of the {with_wishes} housed residents with wishes got their first "
@@ -369,6 +380,7 @@ _ENGLISH_TEMPLATES: dict[str, str] = {
     "price_static": "placing {resident} in {room} is impossible: {why}",
     "price_infeasible": "placing {resident} in {room} is impossible: no allocation with that "
                         "placement keeps every rule (proven)",
+    "price_clash": "placing {resident} in {room} is impossible (proven): {why}",
     "price_unknown": "no allocation with {resident} in {room} was found in {seconds} s",
     "price_cost_exact": "placing {resident} in {room} would lower the allocation's score by "
                         "{points} (proven: the best allocation with that placement)",
