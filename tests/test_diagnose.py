@@ -157,8 +157,9 @@ def test_required_resident_no_room_allows() -> None:
     )
     d = diagnose(problem)
     assert names(d.requirements) == {("required", ("r1",))}
-    assert d.messages[0] == "r1 must be housed, but no room passes their own rules"
-    assert "- r1 must be housed, but no room passes their own rules (budget)" in d.messages
+    assert d.messages[0] == "r1 must be housed, but no room fits their own requirements"
+    assert ("- r1 must be housed, but no room fits their own requirements: 1 room costs more "
+            "than the budget of 500") in d.messages
     assert_verified_minimal(problem, d.requirements)
 
 

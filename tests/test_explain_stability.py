@@ -130,8 +130,8 @@ def test_price_of_an_impossible_placement() -> None:
     assert p.status == "infeasible" and p.change is None
     assert p.text == (
         "placing r2 in A is impossible (proven): these 3 requirements cannot all hold together "
-        "(dropping any one of them makes the rest possible): r1 must stay in their current "
-        "room A; r2 must be housed; their own rules allow A; room A has 1 bed"
+        "(dropping any one of them makes the rest possible): r2 must be housed; their own "
+        "rules allow A; r1 must stay in their current room A; room A has 1 bed"
     )
 
 

@@ -310,7 +310,7 @@ def describe(problem: Problem, core: Sequence[Requirement]) -> list[str]:
         union = sorted({k for rid in required for k in rooms_for(rid)}, key=table.index.__getitem__)
         if not union:
             gist.append(
-                f"{join_words(required)} must be housed, but no room passes their own rules"
+                f"{join_words(required)} must be housed, but no room fits their own requirements"
             )
         elif {r.kind for r in core} <= {"required", "capacity"}:
             needs = set.intersection(*(set(problem.resident(x).needs) for x in required))

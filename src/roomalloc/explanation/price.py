@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +45,26 @@ if TYPE_CHECKING:
     from roomalloc.solver import BuiltModel
 
 Assignments = Mapping[str, "str | None"]
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One search's answer: status, allocation, the model's objective and every value."""
+
+    status: str
+    assignments: dict[str, str | None]
+    value: float | None = None
+    values: list[int] = field(default_factory=list)
+
+
+def _status_names() -> dict[int, str]:
+    from ortools.sat.python import cp_model
+
+    return {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible",
+            cp_model.INFEASIBLE: "infeasible"}
+
+
+_STATUS = _status_names()
 
 
 class Pricer:
@@ -156,7 +177,7 @@ class Pricer:
 
     def _run(
         self, x: Any, hint: Mapping[str, str | None], seconds: float, *, quick: bool
-    ) -> tuple[str, dict[str, str | None]]:
+    ) -> _Run:
         """One CP-SAT run with the placement literal ``x`` assumed true."""
         from ortools.sat.python import cp_model
 
@@ -184,21 +205,66 @@ class Pricer:
             params.linearization_level = 2
         code = solver.solve(model)
         model.clear_assumptions()
-        status = {
-            cp_model.OPTIMAL: "optimal",
-            cp_model.FEASIBLE: "feasible",
-            cp_model.INFEASIBLE: "infeasible",
-        }.get(code, "unknown")
+        status = _STATUS.get(code, "unknown")
         if status in ("infeasible", "unknown"):
-            return status, {}
-        return status, self.built.assignments(solver.boolean_value)
+            return _Run(status, {})
+        return _Run(status, self.built.assignments(solver.boolean_value),
+                    float(solver.objective_value), list(solver.response_proto.solution))
+
+    def _fewest_moves(self, x: Any, run: _Run, seconds: float) -> dict[str, str | None] | None:
+        """An allocation as good as ``run``'s, with the placement, moving the fewest residents.
+
+        A re-solve is free to relabel equal rooms and reshuffle residents whose rooms are
+        worth the same to everyone; a second search keeps the objective at least as good as
+        ``run``'s (the model's own integer objective as a constraint) and minimises how many
+        residents leave the room they have in the given allocation.
+        """
+        from ortools.sat.python import cp_model
+
+        scaled = self.built.objective
+        if scaled is None or not scaled.variables or run.value is None or seconds < 0.05:
+            return None
+        model = self.built.model.clone()
+        model.clear_hints()  # type: ignore[no-untyped-call]
+        model.clear_assumptions()
+
+        def same(v: Any) -> Any:
+            ref = v.index
+            if ref >= 0:
+                return model.get_int_var_from_proto_index(ref)
+            return ~model.get_bool_var_from_proto_index(-ref - 1)
+
+        model.add_bool_or([same(x)])
+        kept = cp_model.LinearExpr.weighted_sum([same(v) for v in scaled.variables],
+                                                scaled.coefficients)
+        model.add(kept >= round(run.value))
+        ctx = self.built.context
+        leaving = []
+        for rid, rooms in ctx.placements.items():
+            given = self.assignments.get(rid)
+            if given is None:
+                if rooms:
+                    leaving.append(same(ctx.housed(rid)))
+            elif given in rooms:
+                leaving.append(~same(rooms[given]))
+        model.minimize(cp_model.LinearExpr.sum(leaving))
+        for index, value in enumerate(run.values):
+            model.add_hint(model.get_int_var_from_proto_index(index), value)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = float(seconds)
+        solver.parameters.num_workers = int(self.workers)
+        solver.parameters.random_seed = int(self.seed)
+        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return self.built.assignments(solver.boolean_value)
 
     def _solve(self, resident: str, room: str) -> tuple[str, dict[str, str | None]]:
         """The best allocation with the placement: the repaired hint, a quick run, a full run.
 
         The status is the full run's (``optimal`` proves the allocation best with the
         placement); when no run finds anything the repaired hint, if it keeps every rule, is
-        the answer found (``feasible``).
+        the answer found (``feasible``). What time is left then goes to moving fewer
+        residents (:meth:`_fewest_moves`).
         """
         deadline = time.monotonic() + self.time_limit
         x = self.built.context.placement(resident, room)
@@ -206,76 +272,41 @@ class Pricer:
             # The static rules (or a lock) already rule the placement out.
             return "infeasible", {}
         hint = self.hint(resident, room)
-        found: list[dict[str, str | None]] = []
+        found: list[_Run] = []
         if check(self.problem, dict(hint)).ok:
-            found.append(hint)
-        status, first = self._run(x, hint, 0.25 * (deadline - time.monotonic()), quick=True)
-        if status in ("infeasible", "optimal"):
-            return status, first
-        if first:
-            found.append(first)
-        start = max(found, key=self._value) if found else hint
-        status, second = self._run(x, start, deadline - time.monotonic(), quick=False)
-        if status in ("infeasible", "optimal"):
-            return status, second
-        if second:
-            found.append(second)
+            found.append(_Run("feasible", hint))
+        quick = self._run(x, hint, 0.2 * (deadline - time.monotonic()), quick=True)
+        if quick.status == "infeasible":
+            return "infeasible", {}
+        if quick.assignments:
+            found.append(quick)
+        status = quick.status
+        if status != "optimal":
+            start = max(found, key=self._run_value).assignments if found else hint
+            full = self._run(x, start, 0.7 * (deadline - time.monotonic()), quick=False)
+            if full.status == "infeasible":
+                return "infeasible", {}
+            if full.assignments:
+                found.append(full)
+            status = full.status if full.status == "optimal" else "feasible"
         if not found:
             return "unknown", {}
-        return "feasible", max(found, key=self._value)
+        best = max(found, key=self._run_value)
+        if status == "optimal":
+            best = next(r for r in reversed(found) if r.status == "optimal")
+        fewer = self._fewest_moves(x, best, deadline - time.monotonic())
+        after = best.assignments
+        if fewer is not None and check(self.problem, dict(fewer)).ok and (
+            self._value(fewer) >= self._value(after) - 1e-9
+        ):
+            after = fewer
+        return status, after
+
+    def _run_value(self, run: _Run) -> float:
+        return self._value(run.assignments)
 
     def _value(self, assignments: Mapping[str, str | None]) -> float:
         return evaluate(self.problem, dict(assignments)).objective
-
-    def _fewer_moves(self, after: dict[str, str | None], resident: str) -> dict[str, str | None]:
-        """``after`` with the contents of interchangeable rooms relabelled to move fewer people.
-
-        Rooms alike in everything a rule or a wish can see (all but their id) may trade
-        their whole contents; each class's contents go back to the rooms their residents
-        had before where they can. A relabelling is kept only if it keeps ``resident`` where
-        they were placed, every rule and the score (a wish or an exclusion by room id, or the
-        moves term, can tell rooms apart).
-        """
-        classes: dict[tuple[Any, ...], list[str]] = {}
-        for k in self.problem.rooms:
-            key = (k.building, k.floor, k.capacity, tuple(sorted(k.features)), k.cost,
-                   k.gender, k.unavailable, tuple(sorted(k.attributes.items())))
-            classes.setdefault(key, []).append(k.id)
-        value = self._value(after)
-        for rooms in classes.values():
-            if len(rooms) < 2:
-                continue
-            contents: dict[str, list[str]] = {k: [] for k in rooms}
-            for rid, k in after.items():
-                if k in contents:
-                    contents[k].append(rid)
-            overlap = sorted(
-                ((sum(self.assignments.get(r) == target for r in people), source, target)
-                 for source, people in contents.items() if people for target in rooms),
-                reverse=True,
-            )
-            mapping: dict[str, str] = {}
-            used: set[str] = set()
-            for n, source, target in overlap:
-                if n == 0:
-                    break
-                if source in mapping or target in used:
-                    continue
-                mapping[source] = target
-                used.add(target)
-            free = [k for k in rooms if k not in used]
-            for source in rooms:
-                if source not in mapping:
-                    mapping[source] = free.pop(0)
-            if all(a == b for a, b in mapping.items()):
-                continue
-            moved = {rid: (mapping.get(k, k) if k is not None else None)
-                     for rid, k in after.items()}
-            if moved[resident] != after[resident]:
-                continue
-            if check(self.problem, dict(moved)).ok and self._value(moved) >= value - 1e-9:
-                after = moved
-        return after
 
     def price(self, resident: str, room: str) -> Price:
         """The what-if of placing ``resident`` in ``room``."""
@@ -302,7 +333,6 @@ class Pricer:
                 after=None, change=None, proven=status == "infeasible", moves=(),
                 text=ENGLISH.render(phrase), phrase=phrase,
             )
-        after = self._fewer_moves(after, resident)
         after_eval = evaluate(self.problem, after)
         change = after_eval.objective - before.objective
         term_changes = {

@@ -217,7 +217,11 @@ class Phrasebook:
         try:
             template = self.template(key)
         except KeyError:
-            template = self.template(f"{key}.one" if params.get("n") == 1 else f"{key}.other")
+            form = f"{key}.one" if params.get("n") == 1 else f"{key}.other"
+            try:
+                template = self.template(form)
+            except KeyError:
+                raise KeyError(f"no phrase {key!r} in phrasebook {self.name!r}") from None
         return template.format(**{k: self.render(v) for k, v in params.items()})
 
 
