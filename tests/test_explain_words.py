@@ -111,3 +111,18 @@ def test_the_error_for_a_result_without_allocation_names_a_reachable_function() 
         explain(problem, Result(status="infeasible", assignments={}))
     assert callable(roomalloc.diagnose) and callable(roomalloc.explain)
     assert "roomalloc.explain.diagnose" not in str(err.value)
+
+
+def test_the_readme_shows_a_real_explanation() -> None:
+    import re
+    from pathlib import Path
+
+    from roomalloc.examples import load_example
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"<!-- explain-example -->\n```text\n(.*?)```", readme, flags=re.S)
+    assert shown is not None
+    problem = load_example("campus_small")
+    result = roomalloc.solve(problem, time_limit=10, workers=1, seed=0)
+    ex = explain(problem, result)
+    assert shown.group(1) == ex.to_text().splitlines()[0] + "\n" + ex.to_text("noor") + "\n"

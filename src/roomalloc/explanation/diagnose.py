@@ -373,9 +373,9 @@ def _requirement_words(
         resident = problem.resident(req.subjects[0])
         room_id = resident.current_room
         if room_id is not None and room_id in problem.rooms_by_id:
-            why = own_rule_reasons(resident, problem.room(room_id))
-            if why:
-                return f"{base}, but " + "; ".join(w.text for w in why)
+            broken = own_rule_reasons(resident, problem.room(room_id))
+            if broken:
+                return f"{base}, but " + "; ".join(w.text for w in broken)
         elif room_id is not None:
             return f"{base}, but there is no room {room_id}"
     return base

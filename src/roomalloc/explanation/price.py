@@ -57,14 +57,14 @@ class _Run:
     values: list[int] = field(default_factory=list)
 
 
-def _status_names() -> dict[int, str]:
+def _status_names() -> dict[Any, str]:
     from ortools.sat.python import cp_model
 
     return {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible",
             cp_model.INFEASIBLE: "infeasible"}
 
 
-_STATUS = _status_names()
+_STATUS: dict[Any, str] = _status_names()
 
 
 class Pricer:

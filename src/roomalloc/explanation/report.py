@@ -127,7 +127,12 @@ def summarize(problem: Problem, result: Result, objective: float) -> Summary:
         gap = max(0.0, result.bound - objective) / max(1.0, abs(result.bound))
     phrases = [Phrase("header_housed", {"housed": housed, "total": len(problem.residents)})]
     if with_wishes:
-        phrases.append(Phrase("header_first", {"n": first, "with_wishes": with_wishes}))
+        key = "header_first"
+        if with_wishes == 1:
+            key = "header_first_one" if first else "header_first_none"
+        elif first == with_wishes:
+            key = "header_first_all"
+        phrases.append(Phrase(key, {"n": first, "with_wishes": with_wishes}))
     if not broken:
         if proven:
             phrases.append(Phrase("header_optimal"))

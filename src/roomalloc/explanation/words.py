@@ -362,7 +362,11 @@ _ENGLISH_TEMPLATES: dict[str, str] = {
     # Header.
     "header_housed": "{housed} of {total} housed",
     "header_first": "{n} of the {with_wishes} housed residents with wishes got their first "
-                    "choice (a room as good as any their own requirements allow)",
+                    "choice",
+    "header_first_all": "all {with_wishes} housed residents with wishes got their first "
+                        "choice",
+    "header_first_one": "the one housed resident with wishes got their first choice",
+    "header_first_none": "the one housed resident with wishes did not get their first choice",
     "header_optimal": "the allocation is proven best",
     "header_gap": "the allocation is within {gap} % of the best possible",
     "header_unproven": "the allocation is not proven best",
