@@ -309,8 +309,9 @@ def test_unhoused_because_every_allowed_bed_is_taken_by_whom_with_what_priority(
     reason, trade = ex.residents["me"].unhoused
     assert reason.kind == "taken"
     assert reason.text == (
-        "every room that fits me's requirements is taken during their stay (2 are full); for "
-        "example, A (1 bed) is full on every night with vip"
+        "all 2 rooms that fit me's requirements (of the others, 1 room lacks 'quiet') are "
+        "taken during their stay (2 are full); for example, A (1 bed) is full on every night "
+        "with vip"
     )
     assert reason.residents == ("vip",)
     assert trade.kind == "objective" and trade.residents == ("me", "x")

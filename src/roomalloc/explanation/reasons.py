@@ -30,7 +30,7 @@ from roomalloc.rules.base import Rule
 
 from .rooms import RoomTable
 from .types import Reason, said
-from .words import Count, Nights, Phrase, span, who
+from .words import AnyOf, Count, Nights, Phrase, span, who
 
 Assignments = Mapping[str, "str | None"]
 
@@ -319,7 +319,7 @@ def no_room_phrase(table: RoomTable, resident: Resident) -> Phrase:
             continue
         params: dict[str, object] = {"n": out}
         if rule == "needs":
-            params["features"] = tuple(f"'{f}'" for f in resident.needs)
+            params["features"] = AnyOf(tuple(f"'{f}'" for f in resident.needs))
         if rule == "budget":
             params["budget"] = resident.budget
         parts.append(Phrase(_NO_ROOM_KEYS[rule], params))

@@ -10,8 +10,8 @@ Example
 <BLANKLINE>
 r1: room A
 r2: not housed
-  why not housed: every room that fits r2's requirements is taken during their stay
-    (1 is full); for example, A (1 bed) is full on every night with r1
+  why not housed: the one room is taken during r2's stay: A (1 bed) is full on every night
+    with r1
   why not housed: a tie: housing r2 in A instead of r1 would be exactly as good overall;
     the tie went to r1
 <BLANKLINE>

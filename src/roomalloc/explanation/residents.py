@@ -239,8 +239,13 @@ class ResidentExplainer:
                 kv[0]))
         )
         first_alt = alts[0]
-        taken = said("taken", Phrase("taken", {
-            "resident": resident.id, "counts": counts, "why": first_alt.reasons[0].phrase}),
+        total = len(allowed_order)
+        params = {"resident": resident.id, "counts": counts, "n": total,
+                  "why": first_alt.reasons[0].phrase}
+        if total < self.table.size:
+            # Name the requirements that leave so few rooms (the need for 'monitoring'...).
+            params["limits"] = Phrase("limits", {"why": no_room_phrase(self.table, resident)})
+        taken = said("taken", Phrase("taken" if "limits" in params else "taken_plain", params),
             tuple(sorted({x for reason in first_alt.reasons for x in reason.residents})),
             tuple(a.room for a in alts), subject=resident.id, allowed=len(allowed_order))
         swap = self._swap_in(resident, alts)

@@ -70,11 +70,20 @@ def _plain(value: Any) -> Any:
         return value.to_dict()
     if isinstance(value, Count):
         return {"n": value.n, "noun": value.noun}
+    if isinstance(value, AnyOf):
+        return {"any_of": list(value.items)}
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """Items joined with "or": ``'a' or 'b'``."""
+
+    items: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -121,6 +130,7 @@ class Phrasebook:
     nouns: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     fallback: Phrasebook | None = None
     and_word: str = "and"
+    or_word: str = "or"
     months: tuple[str, ...] = _MONTHS
 
     def template(self, key: str) -> str:
@@ -155,8 +165,12 @@ class Phrasebook:
         """``1 room``, ``2 rooms``."""
         return f"{self.number(n)} {self.plural(n, noun)}"
 
-    def join(self, items: Iterable[str], limit: int = SHORT_LIST) -> str:
-        """``a``, ``a and b``, ``a, b and c``; past ``limit`` names the rest are counted."""
+    def join(self, items: Iterable[str], limit: int = SHORT_LIST, *, word: str | None = None
+             ) -> str:
+        """``a``, ``a and b``, ``a, b and c``; past ``limit`` names the rest are counted.
+
+        ``word`` replaces the book's "and" (e.g. its "or").
+        """
         items = list(items)
         if not items:
             return "-"
@@ -165,7 +179,7 @@ class Phrasebook:
             items = [*items[:limit], self.count(rest, "other")]
         if len(items) == 1:
             return items[0]
-        return ", ".join(items[:-1]) + f" {self.and_word} " + items[-1]
+        return ", ".join(items[:-1]) + f" {word or self.and_word} " + items[-1]
 
     def day(self, d: dt.date, *, year: bool = True) -> str:
         """``14 September 2026`` (``year=False``: ``14 September``)."""
@@ -201,6 +215,8 @@ class Phrasebook:
             return self.nights(value.start, value.end)
         if isinstance(value, Count):
             return self.count(value.n, value.noun)
+        if isinstance(value, AnyOf):
+            return self.join([self.render(v) for v in value.items], word=self.or_word)
         if isinstance(value, bool):
             return str(value)
         if isinstance(value, int | float):
@@ -336,8 +352,14 @@ _ENGLISH_TEMPLATES: dict[str, str] = {
     "no_room_closed.other": "{n} rooms are closed during the stay",
     "no_room_excluded.one": "1 room is excluded for them",
     "no_room_excluded.other": "{n} rooms are excluded for them",
-    "taken": "every room that fits {resident}'s requirements is taken during their stay "
-             "({counts}); for example, {why}",
+    "taken.one": "the one room that fits {resident}'s requirements ({limits}) is taken "
+                 "during their stay: {why}",
+    "taken.other": "all {n} rooms that fit {resident}'s requirements ({limits}) are taken "
+                   "during their stay ({counts}); for example, {why}",
+    "taken_plain.one": "the one room is taken during {resident}'s stay: {why}",
+    "taken_plain.other": "all {n} rooms are taken during {resident}'s stay ({counts}); for "
+                         "example, {why}",
+    "limits": "of the others, {why}",
     "rooms_are.one": "1 is",
     "rooms_are.other": "{n} are",
     "taken_full": "{rooms_n} full",
