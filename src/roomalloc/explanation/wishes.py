@@ -33,8 +33,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import cached_property
 
 import numpy as np
+import numpy.typing as npt
 
 from roomalloc.model import Preference, Problem, Resident, Room
 
@@ -58,6 +60,7 @@ class WishExplainer:
         self.table = table
         self.placement = placement
         self.meter = meter
+        self._full_for: tuple[str, BoolArray] = ("", np.zeros(0, dtype=bool))
 
     def wishes(self, resident: Resident, scores: FloatArray, allowed: BoolArray) -> tuple[Wish,
                                                                                          ...]:
@@ -115,7 +118,10 @@ class WishExplainer:
         if self.placement.personal_block(resident):
             block = self.placement.reasons(resident, self.table.rooms[ranked[0]])[0]
             return block
+        full = self._full_during(resident)
         for i in ranked:
+            if full[i]:
+                continue  # taken on some night of the stay: no need to look further
             room = self.table.rooms[i]
             if self._free_for(resident, room):
                 return self._trade_off(resident, room)
@@ -127,9 +133,40 @@ class WishExplainer:
         return replace(why, phrase=phrase, text=ENGLISH.render(phrase),
                        facts={**why.facts, "fitting": len(ranked)})
 
+    @cached_property
+    def _spells(self) -> tuple[npt.NDArray[np.int64], ...]:
+        """Every room's full spells as arrays: room index, first night, check-out (ordinals)."""
+        rooms, starts, ends = [], [], []
+        for i, room in enumerate(self.table.rooms):
+            if len(self.placement.occupants(room.id)) < room.capacity:
+                continue
+            for a, b in self.placement.full_times(room):
+                rooms.append(i)
+                starts.append(a.toordinal())
+                ends.append(b.toordinal())
+        return (np.asarray(rooms, dtype=np.int64), np.asarray(starts, dtype=np.int64),
+                np.asarray(ends, dtype=np.int64))
+
+    def _full_during(self, resident: Resident) -> BoolArray:
+        """Rooms full on some night of ``resident``'s stay (with its occupants; vectorised)."""
+        if self._full_for[0] == resident.id:
+            return self._full_for[1]
+        rooms, starts, ends = self._spells
+        lo, hi = (d.toordinal() for d in span(resident))
+        full = np.zeros(self.table.size, dtype=bool)
+        full[rooms[(starts < hi) & (lo < ends)]] = True
+        # The resident's own room counts them among its occupants: not "full" for them.
+        here = self.assignments.get(resident.id)
+        if here is not None and here in self.table.index:
+            full[self.table.index[here]] = False
+        self._full_for = (resident.id, full)
+        return full
+
     def _free_for(self, resident: Resident, room: Room) -> bool:
         """Whether ``resident`` may move into ``room`` alone, everyone else staying."""
         if self.assignments.get(resident.id) == room.id:
+            return False
+        if self._full_during(resident)[self.table.index[room.id]]:
             return False
         if self.placement.room_blocks(resident, room):
             return False
