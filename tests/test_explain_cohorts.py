@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import roomalloc
-from roomalloc import Preference, Problem, Resident, Result, Room
+from roomalloc import Problem, Resident, Result, Room
 from roomalloc.explain import Explanation, Reason, explain
 from roomalloc.explanation.price import Pricer
 from roomalloc.verifier import check
