@@ -27,7 +27,6 @@ from roomalloc.model import Problem, Resident
 from roomalloc.terms import get_term
 
 from .rooms import RoomTable
-from .words import number
 
 Assignments = Mapping[str, "str | None"]
 _LOCAL = {"housed", "preferences", "roommates", "cost", "rooms_used", "moves", "fairness"}
@@ -168,13 +167,3 @@ def main_loss(changes: Mapping[str, float]) -> str | None:
     if not losing:
         return None
     return min(losing)[1]
-
-
-def change_words(changes: Mapping[str, float]) -> str:
-    """``roommates -4, preferences +2`` for the terms that change, biggest first."""
-    moved = sorted(
-        ((t, v) for t, v in changes.items() if abs(v) > 1e-9), key=lambda tv: -abs(tv[1])
-    )
-    if not moved:
-        return "no term changes"
-    return ", ".join(f"{t} {'+' if v > 0 else '-'}{number(abs(v))}" for t, v in moved)
