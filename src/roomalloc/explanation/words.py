@@ -273,7 +273,7 @@ _ENGLISH_TEMPLATES: dict[str, str] = {
     "wish_feature": "a room with '{feature}'",
     "wish_floor": "a room on floor {low}",
     "wish_floors": "a room on floors {low}–{high}",
-    "wish_not_room": "not room {room}",
+    "wish_not_room": "a room other than {room}",
     "wish_not_building": "a room outside building {building}",
     "wish_not_feature": "a room without '{feature}'",
     "wish_not_floor": "a room not on floor {low}",
