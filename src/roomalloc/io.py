@@ -30,7 +30,14 @@ from roomalloc.errors import RoomallocError
 from roomalloc.model import Problem, Result
 from roomalloc.validation import validate_json, validate_result_json
 
-__all__ = ["atomic_write_text", "load_problem", "load_result", "save_problem", "save_result"]
+__all__ = [
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "load_problem",
+    "load_result",
+    "save_problem",
+    "save_result",
+]
 
 StrPath = str | os.PathLike[str]
 
@@ -121,8 +128,21 @@ def atomic_write_text(path: StrPath, text: str, encoding: str = "utf-8") -> None
     ...     (target.read_text(), sorted(p.name for p in pathlib.Path(tmp).iterdir()))
     ('second', ['out.txt'])
     """
+    atomic_write_bytes(path, text.encode(encoding))  # an unencodable text never touches disk
+
+
+def atomic_write_bytes(path: StrPath, data: bytes) -> None:
+    """Replace the file at ``path`` with ``data``, atomically (see :func:`atomic_write_text`).
+
+    Example
+    -------
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     atomic_write_bytes(pathlib.Path(tmp) / "out.bin", b"PK")
+    ...     (pathlib.Path(tmp) / "out.bin").read_bytes()
+    b'PK'
+    """
     target = Path(path)
-    data = text.encode(encoding)  # encode first: an unencodable text never touches the disk
     try:
         fd, temp = _create_temp(target)
     except OSError as err:
