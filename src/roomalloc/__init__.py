@@ -4,7 +4,8 @@ The public API speaks housing: :class:`Problem`, :class:`Room`, :class:`Resident
 describe what the user says (format ``roomalloc/1``, ``docs/format.md``);
 :func:`solve` finds the best allocation, :func:`check` verifies one independently,
 :func:`evaluate` scores one, :func:`explain` and :func:`diagnose` say why, and
-:func:`cohort` makes realistic synthetic problems.
+:func:`cohort` makes realistic synthetic problems; :func:`read_tables` reads a problem from
+a rooms and a residents spreadsheet (CSV, Excel or DataFrames).
 
 Example
 -------
@@ -36,6 +37,7 @@ from roomalloc.model import (
 from roomalloc.rules import Rule
 from roomalloc.solver import solve
 from roomalloc.synthetic import cohort
+from roomalloc.tables import read_tables
 from roomalloc.terms import Term, register_term
 from roomalloc.verifier import CheckReport, check
 from roomalloc.violations import Violation
@@ -75,6 +77,7 @@ __all__ = [
     "load_problem",
     "load_result",
     "price",
+    "read_tables",
     "register_term",
     "save_problem",
     "save_result",

@@ -478,6 +478,17 @@ class Problem(_Frozen):
         """Residents keyed by id (built once per problem)."""
         return {r.id: r for r in self.residents}
 
+    # Notebook and REPL display (roomalloc.display builds both).
+    def __repr__(self) -> str:
+        from roomalloc.display import problem_repr
+
+        return problem_repr(self)
+
+    def _repr_html_(self) -> str:
+        from roomalloc.display import problem_html
+
+        return problem_html(self)
+
 
 class Result(_Frozen):
     """An allocation with its honest status, objective, bound and term values.
@@ -504,3 +515,20 @@ class Result(_Frozen):
         if not data.get("diagnosis", ()):
             data.pop("diagnosis", None)
         return data
+
+    def to_frame(self, problem: Problem) -> Any:
+        """One row per resident (needs pandas): see :func:`roomalloc.tables.result_frame`."""
+        from roomalloc.tables.write import result_frame
+
+        return result_frame(problem, self)
+
+    # Notebook and REPL display (roomalloc.display builds both).
+    def __repr__(self) -> str:
+        from roomalloc.display import result_repr
+
+        return result_repr(self)
+
+    def _repr_html_(self) -> str:
+        from roomalloc.display import result_html
+
+        return result_html(self)

@@ -612,6 +612,23 @@ class CheckReport:
             "objective": self.objective,
         }
 
+    def to_frame(self) -> Any:
+        """One row per violation (needs pandas): see :func:`roomalloc.tables.check_frame`."""
+        from roomalloc.tables.write import check_frame
+
+        return check_frame(self)
+
+    # Notebook and REPL display (roomalloc.display builds both).
+    def __repr__(self) -> str:
+        from roomalloc.display import check_repr
+
+        return check_repr(self)
+
+    def _repr_html_(self) -> str:
+        from roomalloc.display import check_html
+
+        return check_html(self)
+
 
 def check(
     problem: Problem,

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from roomalloc.errors import Issue, ProblemError, RoomallocError
 from roomalloc.model import Problem, Resident, Result, Room
@@ -95,6 +95,23 @@ class Explanation:
             "residents": {k: v.to_dict() for k, v in self.residents.items()},
             "stability": self.stability.to_dict() if self.stability is not None else None,
         }
+
+    def to_frame(self, what: Literal["residents", "reasons", "terms"] = "residents") -> Any:
+        """A table (needs pandas): see :func:`roomalloc.tables.explanation_frame`."""
+        from roomalloc.tables.write import explanation_frame
+
+        return explanation_frame(self, what)
+
+    # Notebook and REPL display (roomalloc.display builds both).
+    def __repr__(self) -> str:
+        from roomalloc.display import explanation_repr
+
+        return explanation_repr(self)
+
+    def _repr_html_(self) -> str:
+        from roomalloc.display import explanation_html
+
+        return explanation_html(self)
 
 
 def summarize(problem: Problem, result: Result, objective: float) -> Summary:

@@ -8,8 +8,8 @@ Example
 -------
 >>> split_list(" quiet ; ensuite;")
 ['quiet', 'ensuite']
->>> preference_list("building:North=2; floor:1-2=1")
-[{'building': 'North', 'weight': 2.0}, {'floor': [1, 2], 'weight': 1.0}]
+>>> preference_list("building:North=2; floor:1-2=0.5")
+[{'building': 'North', 'weight': 2}, {'floor': [1, 2], 'weight': 0.5}]
 >>> whole("3.0")
 3
 """
@@ -27,6 +27,7 @@ LIST_SEPARATOR = ";"
 
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
+_INTEGER = re.compile(r"[+-]?\d{1,15}")
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00)?)?")
 _FLOOR = re.compile(r"(-?\d+)(?:\s*(?:\.\.|-)\s*(-?\d+))?")
 _SELECTORS = ("room", "building", "feature", "floor")
@@ -48,7 +49,7 @@ def text(cell: str) -> str:
 
 
 def number(cell: str) -> float:
-    """A finite number.
+    """A finite number (an ``int`` when written without a point).
 
     >>> number("450.5")
     450.5
@@ -57,6 +58,8 @@ def number(cell: str) -> float:
     ...
     roomalloc.tables.cells.CellError: must be a number, got 'abc'
     """
+    if _INTEGER.fullmatch(cell):
+        return int(cell)  # so that messages repeat the number as the user wrote it
     try:
         value = float(cell)
     except ValueError:
@@ -168,7 +171,7 @@ def preference_list(cell: str) -> list[dict[str, Any]]:
     """Weighted wishes: ``SELECTOR=WEIGHT`` items separated by ``;`` (see :func:`selector`).
 
     >>> preference_list("feature:shared_bathroom=-2")
-    [{'feature': 'shared_bathroom', 'weight': -2.0}]
+    [{'feature': 'shared_bathroom', 'weight': -2}]
     >>> preference_list("building:North")
     Traceback (most recent call last):
     ...

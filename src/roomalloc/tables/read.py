@@ -29,7 +29,6 @@ Example
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -122,8 +121,8 @@ class _Table:
 
 def _load(pd: Any, source: Source, name: str) -> _Table:
     if isinstance(source, pd.DataFrame):
-        headers = [_cell_text(c) for c in source.columns]
-        rows = [[_cell_text(v) for v in row] for row in source.itertuples(index=False)]
+        headers = [_cell_text(pd, c) for c in source.columns]
+        rows = [[_cell_text(pd, v) for v in row] for row in source.itertuples(index=False)]
         return _Table(name, name, headers, rows)
     if not isinstance(source, str | os.PathLike):
         raise RoomallocError(
@@ -162,7 +161,7 @@ def _load(pd: Any, source: Source, name: str) -> _Table:
         ) from None
     except OSError as err:
         raise RoomallocError(f"cannot read {source}: {err.strerror or err}") from None
-    grid = [[_cell_text(v) for v in row] for row in frame.itertuples(index=False)]
+    grid = [[_cell_text(pd, v) for v in row] for row in frame.itertuples(index=False)]
     if not grid:
         raise ProblemError([Issue(label, "is empty; the first row must name the columns")],
                            what="tables")
@@ -173,35 +172,37 @@ def _read_excel(pd: Any, path: Path, name: str) -> tuple[Any, str]:
     book = pd.ExcelFile(path)
     sheets = [str(s) for s in book.sheet_names]
     sheet = next((s for s in sheets if s.strip().lower() == name), sheets[0])
-    frame = book.parse(sheet, header=None, dtype=str, na_filter=False)
+    frame = pd.read_excel(book, sheet_name=sheet, header=None, dtype=str, na_filter=False)
     label = path.name if len(sheets) == 1 else f"{path.name} sheet {sheet}"
     return frame, label
 
 
-def _cell_text(value: Any) -> str:
+def _cell_text(pd: Any, value: Any) -> str:
     """A cell as text: empty for a missing value, a date as ``YYYY-MM-DD``, ``3.0`` as ``3``."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        if math.isnan(value):
+    try:
+        if value is None or bool(pd.isna(value)):
             return ""
+    except (TypeError, ValueError):  # a list or other container in a cell: not missing
+        pass
+    if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = str(value)
-    if text in ("NaT", "<NA>", "nan"):
-        return ""
-    return text.strip()
+    return str(value).strip()
 
 
 def _column_maps(columns: ColumnNames | None) -> dict[str, dict[str, str]]:
     if not columns:
         return {name: {} for name in _TABLES}
     if set(columns) <= set(_TABLES) and all(isinstance(v, Mapping) for v in columns.values()):
-        return {name: {layout.header_key(k): v for k, v in dict(columns.get(name, {})).items()}
-                for name in _TABLES}
+        per_table: dict[str, dict[str, str]] = {}
+        for name in _TABLES:
+            names = columns.get(name, {})
+            assert isinstance(names, Mapping)
+            per_table[name] = {layout.header_key(k): str(v) for k, v in names.items()}
+        return per_table
     flat = {layout.header_key(k): str(v) for k, v in columns.items()}
     return {name: flat for name in _TABLES}
 
