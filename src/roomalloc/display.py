@@ -45,10 +45,10 @@ WORST = 5
 
 
 def _n(value: float | None) -> str:
-    """A number as people write it: ``3`` not ``3.0``, ``0.667`` not ``0.6666666``."""
+    """A number as people write it: ``3`` not ``3.0``, all the digits of a large objective."""
     if value is None:
         return "–"
-    return f"{value:,.6g}" if abs(value) >= 1e5 else f"{value:.6g}"
+    return f"{value:.8g}"
 
 
 def _plural(count: int, word: str) -> str:

@@ -484,6 +484,9 @@ class Problem(_Frozen):
 
         return problem_repr(self)
 
+    def __str__(self) -> str:
+        return repr(self)
+
     def _repr_html_(self) -> str:
         from roomalloc.display import problem_html
 
@@ -527,6 +530,9 @@ class Result(_Frozen):
         from roomalloc.display import result_repr
 
         return result_repr(self)
+
+    def __str__(self) -> str:
+        return repr(self)
 
     def _repr_html_(self) -> str:
         from roomalloc.display import result_html

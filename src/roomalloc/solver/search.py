@@ -34,6 +34,7 @@ from ortools.sat.python import cp_model
 from roomalloc.candidates import Candidates
 from roomalloc.evaluation import evaluate
 from roomalloc.model import Problem, Result, Status
+from roomalloc.progress import ProgressOption, as_progress, reported
 from roomalloc.rules.base import Rule
 from roomalloc.solver.builder import BuiltModel, build_model
 from roomalloc.solver.configurations import Prices, RoomConfigurations
@@ -218,6 +219,7 @@ def _diagnosis(problem: Problem, rules: Sequence[Rule]) -> tuple[str, ...]:
     return tuple(str(m) for m in diagnose(problem, rules=rules).messages)
 
 
+@reported
 def solve(
     problem: Problem,
     *,
@@ -225,7 +227,7 @@ def solve(
     workers: int = 0,
     seed: int = 0,
     hint: Result | Mapping[str, str | None] | None = None,
-    progress: Progress | None = None,
+    progress: ProgressOption = None,
     rules: Sequence[Rule] = (),
     diagnose: bool = True,
     parameters: Mapping[str, Any] | None = None,
@@ -239,7 +241,8 @@ def solve(
     allocation); ``hint`` a previous allocation used as a warm start (default: a quick
     cautious greedy allocation, :func:`roomalloc.solver.greedy.greedy_allocation`);
     ``progress`` is called as
-    ``progress(elapsed_seconds, objective, bound)`` on each improving solution; ``rules`` are
+    ``progress(elapsed_seconds, objective, bound)`` on each improving solution (``"bar"``: a
+    progress bar, :mod:`roomalloc.progress`); ``rules`` are
     custom :class:`roomalloc.Rule` plug-ins; ``diagnose`` attaches plain-words reasons to an
     infeasible result; ``parameters`` sets further CP-SAT parameters by name; ``shortlists``
     lets a large problem be searched first over each resident's best rooms
@@ -254,6 +257,7 @@ def solve(
     (proven impossible) or ``unknown`` (nothing found in time). Every resident appears in
     ``assignments`` unless the status is ``infeasible`` or ``unknown``.
     """
+    progress = as_progress(progress)  # "bar" -> a bar (roomalloc.progress)
     started = time.perf_counter()
     problem = as_problem(problem)  # a plain mapping is validated into a Problem
     deadline = None if time_limit is None else started + float(time_limit)
