@@ -28,6 +28,8 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from roomalloc.errors import RoomallocError
 from roomalloc.evaluation import best_scores, evaluate
 from roomalloc.model import Problem, Result
@@ -264,11 +266,14 @@ def plot_occupancy_over_time(problem: Problem, result: Result) -> Figure:
         ))
     fig = _figure(8, 3.4)
     ax = fig.add_subplot()
-    ax.step(nights, taken, where="post", color=_USED, label="beds taken")
-    ax.fill_between(nights, taken, step="post", color=_USED, alpha=0.2)
-    ax.step(nights, open_beds, where="post", color=_BOUND, linestyle="--", label="beds open")
+    from matplotlib.ticker import MaxNLocator
+
+    days = np.array(nights, dtype="datetime64[D]")
+    ax.step(days, taken, where="post", color=_USED, label="beds taken")
+    ax.fill_between(days, taken, step="post", color=_USED, alpha=0.2)
+    ax.step(days, open_beds, where="post", color=_BOUND, linestyle="--", label="beds open")
     ax.set_ylim(0, max(open_beds + taken) * 1.1 + 0.5)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("beds")
     ax.set_title(f"Occupancy over time: at most {max(taken)} of {max(open_beds)} beds")
     ax.legend(loc="lower right", fontsize=8)
