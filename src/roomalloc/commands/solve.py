@@ -25,6 +25,12 @@ from roomalloc.commands import stopping
 from roomalloc.commands.options import MAX_SEED, MAX_WORKERS, Seconds, WholeNumber
 from roomalloc.commands.outputs import check_outputs
 from roomalloc.model import Problem, Resident, Result, Room
+from roomalloc.tables.commandline import (
+    add_csv_argument,
+    add_table_arguments,
+    problem_from_tables,
+    write_result_table,
+)
 
 #: Above this many residents the per-resident list is printed only with ``--list``.
 LIST_LIMIT = 60
@@ -59,12 +65,17 @@ def register(subparsers: Any) -> None:
                         help="print a progress line on each better allocation even when stderr "
                         "is not a terminal (for logs)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress, no listing")
+    add_table_arguments(parser)
+    add_csv_argument(parser)
     parser.set_defaults(func=run)
 
 
 def _load(args: argparse.Namespace) -> tuple[Problem, str]:
     from roomalloc.errors import Issue, ProblemError
 
+    tables = problem_from_tables(args, others=("problem", "example"))
+    if tables is not None:
+        return tables, str(args.problem)
     if (args.problem is None) == (args.example is None):
         raise ProblemError([Issue("", "give either PROBLEM.json or --example NAME")],
                            what="command line")
@@ -177,8 +188,10 @@ def run(args: argparse.Namespace) -> int:
     from roomalloc.io import load_result
     from roomalloc.solver import solve
 
-    check_outputs({"-o": args.output}, {"PROBLEM.json": args.problem, "--hint": args.hint,
-                                        "--example": _example_file(args.example)})
+    check_outputs({"-o": args.output, "--csv": args.csv},
+                  {"PROBLEM.json": args.problem, "--hint": args.hint,
+                   "--example": _example_file(args.example), "--rooms": args.rooms,
+                   "--residents": args.residents})
     try:
         problem, label = _load(args)
         hint = load_result(args.hint) if args.hint else None
@@ -200,9 +213,13 @@ def run(args: argparse.Namespace) -> int:
     ticker.close()
     if not _write(result, args.output):
         return 2
+    with stopping.held():
+        table = write_result_table(args, problem, result) if result.assignments else None
     stopped = stopping.stop_status()
     interrupted = stopped is not None or bool(getattr(result, "interrupted", False))
     _print_summary(problem, result, args, time.perf_counter() - started, interrupted)
+    if table:
+        print(f"table written to {table}", file=sys.stdout)
     if interrupted:
         stopped = stopped or 130
         kept = (f"the best allocation found so far is in {args.output}" if args.output

@@ -27,6 +27,7 @@ from typing import Any
 
 from roomalloc.errors import Issue, ProblemError, RoomallocError
 from roomalloc.model import Problem
+from roomalloc.tables.commandline import add_table_arguments, problem_from_tables
 
 
 def register(subparsers: Any) -> None:
@@ -38,7 +39,8 @@ def register(subparsers: Any) -> None:
         "unknown fields, ids and every reference between them. Prints every mistake at once, "
         "each with its JSON path.",
     )
-    parser.add_argument("problem", help="the problem (JSON, format roomalloc/1)")
+    parser.add_argument("problem", nargs="?", help="the problem (JSON, format roomalloc/1)")
+    add_table_arguments(parser)
     parser.add_argument(
         "--json", action="store_true", help="print the outcome as JSON on stdout"
     )
@@ -50,7 +52,11 @@ def run(args: argparse.Namespace) -> int:
     from roomalloc.io import load_problem
 
     try:
-        problem = load_problem(args.problem)
+        problem = problem_from_tables(args, others=("problem",))
+        if problem is None:
+            if args.problem is None:
+                raise RoomallocError("give PROBLEM.json, or --rooms R.csv --residents P.csv")
+            problem = load_problem(args.problem)
     except ProblemError as err:
         return _fail(args, list(err.issues), str(err))
     except RoomallocError as err:  # unreadable file
@@ -67,7 +73,7 @@ def _fail(args: argparse.Namespace, issues: list[Issue], text: str) -> int:
         found = [{"path": i.path, "message": i.message} for i in issues]
         print(json.dumps({"ok": False, "summary": None, "issues": found}, indent=2))
     else:
-        print(f"{args.problem}: {text}", file=sys.stderr)
+        print(f"{args.problem or 'roomalloc validate'}: {text}", file=sys.stderr)
     return 1
 
 

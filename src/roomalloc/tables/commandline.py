@@ -1,0 +1,77 @@
+"""The command line's table options: ``--rooms R.csv --residents P.csv`` and ``--csv OUT``.
+
+``roomalloc validate`` and ``roomalloc solve`` call these so that a problem can come from two
+spreadsheets instead of a JSON file, and ``solve`` can write who got which room as a table.
+
+Example
+-------
+>>> import argparse
+>>> parser = argparse.ArgumentParser()
+>>> add_table_arguments(parser)
+>>> args = parser.parse_args(["--rooms", "r.csv", "--residents", "p.csv"])
+>>> (args.rooms, args.residents)
+('r.csv', 'p.csv')
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from roomalloc.errors import Issue, ProblemError
+from roomalloc.model import Problem, Result
+
+
+def add_table_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--rooms`` and ``--residents`` (CSV or Excel tables, ``docs/tables.md``)."""
+    group = parser.add_argument_group("tables (instead of a JSON problem)")
+    group.add_argument("--rooms", metavar="ROOMS.csv",
+                       help="the rooms table (.csv or .xlsx; see docs/tables.md)")
+    group.add_argument("--residents", metavar="RESIDENTS.csv",
+                       help="the residents table (.csv or .xlsx)")
+
+
+def add_csv_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--csv OUT`` (who got which room, one row per resident, .csv or .xlsx)."""
+    parser.add_argument("--csv", metavar="OUT.csv",
+                        help="also write one row per resident (room, building, floor, score, "
+                        "best score, wishes met) to this .csv or .xlsx file")
+
+
+def problem_from_tables(
+    args: argparse.Namespace, *, others: tuple[str, ...] = ()
+) -> Problem | None:
+    """The problem read from ``--rooms`` and ``--residents``, or None when neither is given.
+
+    Both must be given, and none of the ``others`` sources (``problem``, ``example``); then
+    ``args.problem`` becomes a label for messages (``rooms.csv + residents.csv``).
+    """
+    rooms, residents = getattr(args, "rooms", None), getattr(args, "residents", None)
+    if rooms is None and residents is None:
+        return None
+    issues = []
+    if rooms is None or residents is None:
+        issues.append(Issue("", "give both --rooms and --residents"))
+    given = [name for name in others if getattr(args, name, None) is not None]
+    if given:
+        issues.append(Issue("", f"give either the tables or {' or '.join(given)}, not both"))
+    if issues:
+        raise ProblemError(issues, what="command line")
+    from roomalloc.tables.read import read_tables
+
+    args.problem = f"{rooms} + {residents}"
+    return read_tables(rooms, residents)
+
+
+def write_result_table(args: argparse.Namespace, problem: Problem, result: Result) -> str | None:
+    """Write ``--csv OUT`` when asked; the path written, or None.
+
+    ``roomalloc solve`` checks OUT with its other outputs before solving
+    (:func:`roomalloc.commands.outputs.check_outputs`: never over an input).
+    """
+    target = getattr(args, "csv", None)
+    if target is None:
+        return None
+    from roomalloc.tables.write import result_frame, write_table
+
+    write_table(result_frame(problem, result), target)
+    return str(target)
