@@ -91,3 +91,9 @@ def test_progress_plot_draws_the_recorded_objective_bound_and_gap() -> None:
     assert [round(float(g), 6) for g in gap_line.get_ydata()] == [84.0, 10.0, 1.0]
     assert fig.axes[0].get_ylim()[1] < 5000  # a far first bound does not flatten the line
     assert "gap 1.00%" in fig.axes[0].get_title()
+
+
+def test_figures_show_themselves_in_a_notebook_as_png(solved: tuple[Problem, Result]) -> None:
+    p, r = solved
+    png = plots.plot_occupancy(p, r)._repr_png_()  # type: ignore[attr-defined]
+    assert png.startswith(b"\x89PNG")

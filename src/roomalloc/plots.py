@@ -25,6 +25,8 @@ Example
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import io
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
@@ -50,13 +52,26 @@ __all__ = [
 _USED, _FREE, _BOUND = "#2b6cb0", "#d9e2ec", "#c05621"
 
 
-def _figure(width: float, height: float) -> Figure:
+@functools.cache
+def _figure_class() -> type[Figure]:
     try:
         from matplotlib.figure import Figure
     except ImportError:
         raise RoomallocError("plots need matplotlib: pip install 'roomalloc[plot]'") from None
-    fig = Figure(figsize=(width, height), layout="constrained")
-    return fig
+
+    class ShownFigure(Figure):
+        """A Figure that shows itself in a notebook without pyplot (no global figure state)."""
+
+        def _repr_png_(self) -> bytes:
+            buffer = io.BytesIO()
+            self.savefig(buffer, format="png", dpi=100)
+            return buffer.getvalue()
+
+    return ShownFigure
+
+
+def _figure(width: float, height: float) -> Figure:
+    return _figure_class()(figsize=(width, height), layout="constrained")
 
 
 def plot_occupancy(problem: Problem, result: Result) -> Figure:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, ParamSpec, TypeVar
@@ -90,7 +91,9 @@ class ProgressBar:
 
     def __init__(self, *, disable: bool = False, **tqdm_options: Any) -> None:
         try:
-            from tqdm.auto import tqdm
+            with warnings.catch_warnings():  # no ipywidgets: tqdm.auto falls back to text
+                warnings.simplefilter("ignore")
+                from tqdm.auto import tqdm
         except ImportError:
             raise ImportError(
                 "progress='bar' needs tqdm: pip install 'roomalloc[progress]'"
