@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+from roomalloc import plots
 from roomalloc.errors import ModelTooLargeError, PluginError, ProblemError, RoomallocError
 from roomalloc.evaluation import Evaluation, evaluate
 from roomalloc.explain import Diagnosis, Explanation, diagnose, explain, price
@@ -76,6 +77,7 @@ __all__ = [
     "explain",
     "load_problem",
     "load_result",
+    "plots",
     "price",
     "read_tables",
     "register_term",
