@@ -97,8 +97,10 @@ def read_tables(
             [{"term": term, "weight": weight} for term, weight in objective.items()]
             if isinstance(objective, Mapping) else list(objective)
         )
+    from roomalloc.validation import validate_data
+
     try:
-        problem = Problem.model_validate(data)
+        problem = validate_data(data)
     except ProblemError as err:
         reader.model_issues(err.issues)
     else:
