@@ -354,3 +354,17 @@ def test_tables_without_pandas_say_how_to_install_them() -> None:
     ))
     assert done.returncode == 0, done.stderr
     assert "pip install 'roomalloc[tables]'" in done.stdout
+
+
+def test_excel_without_openpyxl_says_how_to_install_it(tmp_path: Path) -> None:
+    book = tmp_path / "housing.xlsx"
+    pd.DataFrame({"id": ["A"], "capacity": [1]}).to_excel(book, index=False)
+    done = run_without(["openpyxl"], (
+        "import roomalloc\n"
+        "try:\n"
+        f"    roomalloc.read_tables({str(book)!r}, {str(book)!r})\n"
+        "except roomalloc.RoomallocError as err:\n"
+        "    print(err)\n"
+    ))
+    assert done.returncode == 0, done.stderr
+    assert "needs openpyxl: pip install 'roomalloc[tables]'" in done.stdout
