@@ -368,3 +368,26 @@ def test_excel_without_openpyxl_says_how_to_install_it(tmp_path: Path) -> None:
     ))
     assert done.returncode == 0, done.stderr
     assert "needs openpyxl: pip install 'roomalloc[tables]'" in done.stdout
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_synthetic_cohort_written_as_tables_reads_back_the_same(seed: int,
+                                                                   tmp_path: Path) -> None:
+    from roomalloc.tables import problem_frames
+
+    p = roomalloc.cohort(residents=150, seed=seed)
+    rooms, residents = problem_frames(p)
+    write_table(rooms, tmp_path / "rooms.csv")
+    write_table(residents, tmp_path / "residents.xlsx")
+    q = read_tables(tmp_path / "rooms.csv", tmp_path / "residents.xlsx")
+
+    def plain(items: object) -> list[dict[str, object]]:
+        out = []
+        for item in items:  # type: ignore[attr-defined]
+            data = item.model_dump()
+            data["attributes"] = {k: str(v) for k, v in data["attributes"].items()}
+            out.append(data)
+        return out
+
+    assert plain(q.rooms) == plain(p.rooms)
+    assert plain(q.residents) == plain(p.residents)

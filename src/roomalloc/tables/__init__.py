@@ -7,6 +7,7 @@ only when a function here is called, so the core works without them.
   Excel or DataFrames), every mistake placed by file, row and column (``docs/tables.md``).
 - :func:`result_frame`, :func:`explanation_frame`, :func:`check_frame`: DataFrames of a result
   (one row per resident), an explanation and a check report.
+- :func:`problem_frames`: a problem as its two tables (the reverse of :func:`read_tables`).
 - :func:`write_table`: a DataFrame to ``.csv`` or ``.xlsx``, atomically.
 
 Example
@@ -21,6 +22,19 @@ Example
 from __future__ import annotations
 
 from roomalloc.tables.read import read_tables
-from roomalloc.tables.write import check_frame, explanation_frame, result_frame, write_table
+from roomalloc.tables.write import (
+    check_frame,
+    explanation_frame,
+    problem_frames,
+    result_frame,
+    write_table,
+)
 
-__all__ = ["check_frame", "explanation_frame", "read_tables", "result_frame", "write_table"]
+__all__ = [
+    "check_frame",
+    "explanation_frame",
+    "problem_frames",
+    "read_tables",
+    "result_frame",
+    "write_table",
+]

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from roomalloc.explanation.report import Explanation
     from roomalloc.verifier import CheckReport
 
-__all__ = ["check_frame", "explanation_frame", "result_frame", "write_table"]
+__all__ = ["check_frame", "explanation_frame", "problem_frames", "result_frame", "write_table"]
 
 _SEP = "; "
 
@@ -185,6 +185,88 @@ def check_frame(report: CheckReport) -> Any:
     rows = [{"rule": v.rule, "message": v.message, "residents": _SEP.join(v.residents),
              "room": v.room, "night": v.night} for v in report.violations]
     return pd.DataFrame(rows, columns=["rule", "message", "residents", "room", "night"])
+
+
+def problem_frames(problem: Problem) -> tuple[Any, Any]:
+    """The problem as its two tables (rooms, residents), in the layout :func:`read_tables` reads.
+
+    Every wish goes to the ``preferences`` column (``building:North=2``); attributes and the
+    rooms' and residents' own ``_`` annotations become columns of their own (they read back as
+    text); annotations inside a stay, closure or wish have no cell and are left out. Reading
+    the two tables back gives the same rooms and residents otherwise. A name holding ``;``
+    cannot be written in a list cell: ``ValueError``.
+
+    Example
+    -------
+    >>> from roomalloc.examples import load_example
+    >>> from roomalloc.tables import read_tables
+    >>> p = load_example("contract_example")
+    >>> rooms, residents = problem_frames(p)
+    >>> residents[["id", "check_in", "preferences", "want"]].iloc[0].tolist()
+    ['r1', '2026-09-16', 'building:A=3; feature:quiet=1; room:A-101=5; floor:1-2=1;
+     feature:shared_bathroom=-2', 'r2']
+    >>> q = read_tables(rooms, residents)
+    >>> [r.model_dump(exclude={"attributes"}) for r in q.residents] == [
+    ...     r.model_dump(exclude={"attributes"}) for r in p.residents]
+    True
+    """
+    pd = require_pandas()
+    rooms = []
+    for k in problem.rooms:
+        rooms.append({
+            "id": k.id, "building": k.building, "floor": str(k.floor),
+            "capacity": str(k.capacity), "features": _items(k.features),
+            "gender": k.gender or "", "cost": _number(k.cost),
+            "unavailable": _items(f"{w.start}..{w.end}" for w in k.unavailable),
+            **{name: str(v) for name, v in k.attributes.items()},
+            **{name: str(v) for name, v in k.annotations.items()},
+        })
+    residents = []
+    for r in problem.residents:
+        residents.append({
+            "id": r.id, "name": r.name or "", "gender": r.gender or "",
+            "check_in": str(r.stay.start) if r.stay else "",
+            "check_out": str(r.stay.end) if r.stay else "",
+            "priority": _number(r.priority), "required": _yes(r.required),
+            "needs": _items(r.needs), "private": _yes(r.private),
+            "budget": "" if r.budget is None else _number(r.budget),
+            "excluded_rooms": _items(r.excluded_rooms),
+            "preferences": _items(f"{_selector(p)}={_number(p.weight)}" for p in r.preferences),
+            "want": _items(r.roommates.want), "avoid": _items(r.roommates.avoid),
+            "group": r.group or "", "current_room": r.current_room or "",
+            "locked": _yes(r.locked),
+            **{name: str(v) for name, v in r.attributes.items()},
+            **{name: str(v) for name, v in r.annotations.items()},
+        })
+    return (pd.DataFrame(rooms, dtype=str).fillna(""),
+            pd.DataFrame(residents, dtype=str).fillna(""))
+
+
+def _items(items: Any) -> str:
+    items = list(items)
+    for item in items:
+        if ";" in item:
+            raise ValueError(f"{item!r} holds ';', the separator of list cells")
+    return _SEP.join(items)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else ""
+
+
+def _selector(p: Any) -> str:
+    if p.room is not None:
+        return f"room:{p.room}"
+    if p.building is not None:
+        return f"building:{p.building}"
+    if p.feature is not None:
+        return f"feature:{p.feature}"
+    low, high = p.floor
+    return f"floor:{low}" if low == high else f"floor:{low}-{high}"
 
 
 def write_table(frame: Any, path: str | os.PathLike[str]) -> None:
