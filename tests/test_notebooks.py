@@ -20,7 +20,7 @@ def test_notebooks_are_committed_without_outputs(path: Path) -> None:
     for cell in notebook["cells"]:
         if cell["cell_type"] == "code":
             assert cell["outputs"] == [] and cell["execution_count"] is None, (
-                f"{path.name}: strip the outputs (jupyter nbconvert --clear-output --inplace)"
+                f"{path.name}: clear the outputs before committing (docs/notebooks.md)"
             )
 
 
