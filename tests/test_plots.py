@@ -97,3 +97,11 @@ def test_figures_show_themselves_in_a_notebook_as_png(solved: tuple[Problem, Res
     p, r = solved
     png = plots.plot_occupancy(p, r)._repr_png_()  # type: ignore[attr-defined]
     assert png.startswith(b"\x89PNG")
+
+
+def test_satisfaction_by_an_unknown_grouping_says_what_there_is(
+    solved: tuple[Problem, Result],
+) -> None:
+    p, r = solved
+    with pytest.raises(ValueError, match=r"a resident attribute \(department\)"):
+        plots.plot_satisfaction(p, r, by="departement")

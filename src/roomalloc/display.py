@@ -177,7 +177,8 @@ def result_html(result: Result) -> str:
     ])
     parts = [facts]
     if result.terms:
-        parts.append(_table(["term", "value"], [(t, _n(v)) for t, v in result.terms.items()]))
+        parts.append(_table(["term", "raw value"],
+                            [(t, _n(v)) for t, v in result.terms.items()]))
     if result.diagnosis:
         parts.append(_table(["why it cannot be solved"], [(line,) for line in result.diagnosis]))
     return _box(result_repr(result), *parts)

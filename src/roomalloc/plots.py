@@ -50,6 +50,7 @@ __all__ = [
 ]
 
 _USED, _FREE, _BOUND = "#2b6cb0", "#d9e2ec", "#c05621"
+_GROUPINGS = ("building", "floor", "group", "gender")
 
 
 @functools.cache
@@ -150,6 +151,11 @@ def plot_satisfaction(problem: Problem, result: Result, by: str | None = "buildi
     >>> fig.axes[0].get_title()
     'Satisfaction: score / best score (1 resident)'
     """
+    attributes = {name for r in problem.residents for name in r.attributes}
+    if by is not None and by not in _GROUPINGS and by not in attributes:
+        raise ValueError(f"by must be one of {', '.join(_GROUPINGS)}, a resident attribute "
+                         f"({', '.join(sorted(attributes)) or 'there are none'}) or None, "
+                         f"not {by!r}")
     best = best_scores(problem)
     groups: dict[str, list[float]] = defaultdict(list)
     unhoused = 0
