@@ -391,7 +391,6 @@ class _Reader:
                 if top in _TABLES and top in self.labels:
                     self.report(top, 0, "", self.rewrite(issue.message, top))
                 else:
-                    self.labels.setdefault("", "")
                     argument = f"{top} argument" if top else ""
                     self.issues.append(((2, 0, 0), Issue(argument, issue.message)))
                 continue
