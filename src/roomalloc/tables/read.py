@@ -395,7 +395,11 @@ class _Reader:
                     self.issues.append(((2, 0, 0), Issue(argument, issue.message)))
                 continue
             table, index = match.group(1), int(match.group(2))
-            where = self.where[table][index]
+            wheres = self.where.get(table, [])
+            if index >= len(wheres):  # never expected: say it plainly rather than fail
+                self.report(table, 0, "", f"{issue.path}: {issue.message}")
+                continue
+            where = wheres[index]
             rest = issue.path[match.end():].lstrip(".")
             column = self.column_of(where, rest)
             if (table, where.row, column) in self.reported:
