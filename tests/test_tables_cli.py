@@ -74,3 +74,9 @@ def test_tables_and_a_json_problem_do_not_mix(capsys: pytest.CaptureFixture[str]
     assert "give either the tables or example, not both" in capsys.readouterr().err
     assert main(["validate", "--rooms", str(DATA / "rooms.csv")]) == 1
     assert "give both --rooms and --residents" in capsys.readouterr().err
+
+
+def test_a_table_given_as_the_json_problem_gets_a_hint(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(DATA / "rooms.csv")]) == 1
+    assert "is a table, not a JSON problem: give the two tables as --rooms" in \
+        capsys.readouterr().err

@@ -16,9 +16,12 @@ Example
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from roomalloc.errors import Issue, ProblemError
 from roomalloc.model import Problem, Result
+
+_TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls")
 
 
 def add_table_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,6 +50,11 @@ def problem_from_tables(
     """
     rooms, residents = getattr(args, "rooms", None), getattr(args, "residents", None)
     if rooms is None and residents is None:
+        problem = getattr(args, "problem", None)
+        if problem is not None and Path(problem).suffix.lower() in _TABLE_SUFFIXES:
+            raise ProblemError([Issue("", f"{problem} is a table, not a JSON problem: give "
+                                          "the two tables as --rooms ROOMS.csv --residents "
+                                          "RESIDENTS.csv")], what="command line")
         return None
     issues = []
     if rooms is None or residents is None:
