@@ -65,18 +65,19 @@ def test_solve_never_writes_its_table_over_an_input(
     before = rooms.read_bytes()
     code = main(["solve", "--rooms", str(rooms), "--residents", str(DATA / "residents.csv"),
                  "--csv", str(rooms), "-q"])
-    assert code == 1 and rooms.read_bytes() == before
-    assert "is an input; an output never replaces an input" in capsys.readouterr().err
+    assert code == 2 and rooms.read_bytes() == before  # 2: bad input, refused before solving
+    assert "is the same file as --rooms" in capsys.readouterr().err
 
 
 def test_tables_and_a_json_problem_do_not_mix(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["solve", *TABLES, "--example", "campus_small"]) == 1
+    # usage mistakes: exit status 2 (docs/cli.md), before anything is read
+    assert main(["solve", *TABLES, "--example", "campus_small"]) == 2
     assert "give either the tables or example, not both" in capsys.readouterr().err
-    assert main(["validate", "--rooms", str(DATA / "rooms.csv")]) == 1
+    assert main(["validate", "--rooms", str(DATA / "rooms.csv")]) == 2
     assert "give both --rooms and --residents" in capsys.readouterr().err
 
 
 def test_a_table_given_as_the_json_problem_gets_a_hint(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", str(DATA / "rooms.csv")]) == 1
+    assert main(["validate", str(DATA / "rooms.csv")]) == 2
     assert "is a table, not a JSON problem: give the two tables as --rooms" in \
         capsys.readouterr().err

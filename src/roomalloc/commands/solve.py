@@ -28,7 +28,8 @@ from roomalloc.model import Problem, Resident, Result, Room
 from roomalloc.tables.commandline import (
     add_csv_argument,
     add_table_arguments,
-    problem_from_tables,
+    read_table_arguments,
+    tables_requested,
     write_result_table,
 )
 
@@ -73,9 +74,8 @@ def register(subparsers: Any) -> None:
 def _load(args: argparse.Namespace) -> tuple[Problem, str]:
     from roomalloc.errors import Issue, ProblemError
 
-    tables = problem_from_tables(args, others=("problem", "example"))
-    if tables is not None:
-        return tables, str(args.problem)
+    if tables_requested(args, others=("problem", "example")):
+        return read_table_arguments(args), str(args.problem)
     if (args.problem is None) == (args.example is None):
         raise ProblemError([Issue("", "give either PROBLEM.json or --example NAME")],
                            what="command line")

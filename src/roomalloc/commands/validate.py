@@ -27,7 +27,11 @@ from typing import Any
 
 from roomalloc.errors import Issue, ProblemError, RoomallocError
 from roomalloc.model import Problem
-from roomalloc.tables.commandline import add_table_arguments, problem_from_tables
+from roomalloc.tables.commandline import (
+    add_table_arguments,
+    read_table_arguments,
+    tables_requested,
+)
 
 
 def register(subparsers: Any) -> None:
@@ -51,12 +55,11 @@ def run(args: argparse.Namespace) -> int:
     """Validate the file; 0 when it is a valid problem, 1 otherwise."""
     from roomalloc.io import load_problem
 
+    tables = tables_requested(args, others=("problem",))  # a usage mistake: exit status 2
+    if not tables and args.problem is None:
+        raise RoomallocError("give PROBLEM.json, or --rooms R.csv --residents P.csv")
     try:
-        problem = problem_from_tables(args, others=("problem",))
-        if problem is None:
-            if args.problem is None:
-                raise RoomallocError("give PROBLEM.json, or --rooms R.csv --residents P.csv")
-            problem = load_problem(args.problem)
+        problem = read_table_arguments(args) if tables else load_problem(args.problem)
     except ProblemError as err:
         return _fail(args, list(err.issues), str(err))
     except RoomallocError as err:  # unreadable file

@@ -40,13 +40,12 @@ def add_csv_argument(parser: argparse.ArgumentParser) -> None:
                         "best score, wishes met) to this .csv or .xlsx file")
 
 
-def problem_from_tables(
-    args: argparse.Namespace, *, others: tuple[str, ...] = ()
-) -> Problem | None:
-    """The problem read from ``--rooms`` and ``--residents``, or None when neither is given.
+def tables_requested(args: argparse.Namespace, *, others: tuple[str, ...] = ()) -> bool:
+    """Whether ``--rooms`` and ``--residents`` are the problem; a usage mistake raises.
 
-    Both must be given, and none of the ``others`` sources (``problem``, ``example``); then
-    ``args.problem`` becomes a label for messages (``rooms.csv + residents.csv``).
+    Both must be given, and none of the ``others`` sources (``problem``, ``example``); a CSV or
+    Excel file given as the JSON problem gets a hint instead of "malformed JSON". A mistake
+    raises :class:`~roomalloc.ProblemError` (``what="command line"``) before anything is read.
     """
     rooms, residents = getattr(args, "rooms", None), getattr(args, "residents", None)
     if rooms is None and residents is None:
@@ -55,7 +54,7 @@ def problem_from_tables(
             raise ProblemError([Issue("", f"{problem} is a table, not a JSON problem: give "
                                           "the two tables as --rooms ROOMS.csv --residents "
                                           "RESIDENTS.csv")], what="command line")
-        return None
+        return False
     issues = []
     if rooms is None or residents is None:
         issues.append(Issue("", "give both --rooms and --residents"))
@@ -64,10 +63,16 @@ def problem_from_tables(
         issues.append(Issue("", f"give either the tables or {' or '.join(given)}, not both"))
     if issues:
         raise ProblemError(issues, what="command line")
+    return True
+
+
+def read_table_arguments(args: argparse.Namespace) -> Problem:
+    """The problem read from ``--rooms`` and ``--residents`` (see :func:`tables_requested`);
+    ``args.problem`` becomes a label for messages (``rooms.csv + residents.csv``)."""
     from roomalloc.tables.read import read_tables
 
-    args.problem = f"{rooms} + {residents}"
-    return read_tables(rooms, residents)
+    args.problem = f"{args.rooms} + {args.residents}"
+    return read_tables(args.rooms, args.residents)
 
 
 def write_result_table(args: argparse.Namespace, problem: Problem, result: Result) -> str | None:
