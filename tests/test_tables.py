@@ -270,6 +270,12 @@ def test_explanation_frame_has_structured_columns(solved: tuple[Problem, Result]
         assert frame.set_index("resident").loc[rid, "unhoused_by"]
     terms = ex.to_frame("terms")
     assert terms["contribution"].sum() == pytest.approx(result.objective)
+    wishes = ex.to_frame("wishes")
+    assert len(wishes) == sum(len(e.wishes) for e in ex.residents.values())
+    r15 = wishes[wishes["resident"] == "r15"]
+    assert not r15["met"].any() and r15["reason_kind"].notna().all()
+    met = wishes[wishes["met"]]
+    assert met["reason_kind"].isna().all()
     reasons = ex.to_frame("reasons")
     assert set(reasons.columns) >= {"resident", "room", "kind", "text"}
     assert reasons["kind"].map(type).eq(str).all()

@@ -96,7 +96,9 @@ class Explanation:
             "stability": self.stability.to_dict() if self.stability is not None else None,
         }
 
-    def to_frame(self, what: Literal["residents", "reasons", "terms"] = "residents") -> Any:
+    def to_frame(
+        self, what: Literal["residents", "wishes", "reasons", "terms"] = "residents"
+    ) -> Any:
         """A table (needs pandas): see :func:`roomalloc.tables.explanation_frame`."""
         from roomalloc.tables.write import explanation_frame
 

@@ -101,7 +101,8 @@ def result_frame(problem: Problem, result: Result) -> Any:
 
 
 def explanation_frame(
-    explanation: Explanation, what: Literal["residents", "reasons", "terms"] = "residents"
+    explanation: Explanation,
+    what: Literal["residents", "wishes", "reasons", "terms"] = "residents",
 ) -> Any:
     """An explanation as a table, in structured columns.
 
@@ -112,7 +113,10 @@ def explanation_frame(
     ``full``, ``objective`` …) and ``unhoused_by`` (for an unhoused resident, why not).
     ``what="reasons"``: one row per reason — ``resident``, ``room`` (the better room, or None
     for a reason the resident is unhoused), ``room_score``, ``kind``, ``text``, ``loss``,
-    ``residents`` and ``rooms`` named. ``what="terms"``: the objective's terms — ``term``,
+    ``residents`` and ``rooms`` named. ``what="wishes"``: one row per wish — ``resident``,
+    ``kind`` (``room`` or ``roommate``), ``wish`` (in words), ``subject`` (the wanted roommate),
+    ``weight``, ``met``, and for an unmet wish the first reason's ``reason_kind`` and
+    ``reason``. ``what="terms"``: the objective's terms — ``term``,
     ``sense``, ``weight``, ``value``, ``contribution``, ``share``.
 
     Example
@@ -139,8 +143,17 @@ def explanation_frame(
                                  "room_score": alt.score, **_reason_row(reason)})
         return pd.DataFrame(rows, columns=["resident", "room", "room_score", "kind", "text",
                                            "loss", "residents", "rooms"])
+    if what == "wishes":
+        rows = [{"resident": e.resident, "kind": w.kind, "wish": w.text, "subject": w.subject,
+                 "weight": w.weight, "met": w.met,
+                 "reason_kind": w.reasons[0].kind if w.reasons else None,
+                 "reason": w.reasons[0].text if w.reasons else None}
+                for e in explanation.residents.values() for w in e.wishes]
+        return pd.DataFrame(rows, columns=["resident", "kind", "wish", "subject", "weight",
+                                           "met", "reason_kind", "reason"])
     if what != "residents":
-        raise ValueError(f"what must be 'residents', 'reasons' or 'terms', not {what!r}")
+        raise ValueError(
+            f"what must be 'residents', 'wishes', 'reasons' or 'terms', not {what!r}")
     rows = []
     for e in explanation.residents.values():
         kinds = {reason.kind: None for alt in e.alternatives for reason in alt.reasons}
