@@ -1,0 +1,192 @@
+"""Re-allocation: start from where people live now and move as few of them as is worth it.
+
+:func:`reallocate` takes the problem, the previous allocation (where everybody lives now) and
+the changes since (a :class:`~roomalloc.analysis.scenarios.Scenario`: arrivals, departures,
+closures...). It records each resident's previous room as their ``current_room``, weighs the
+``moves`` term in the objective (a move costs ``move_weight`` points, against the preference and
+roommate points it may win), hands the previous allocation to the solver as its warm start and
+says, for every resident who moves, why.
+
+Example
+-------
+>>> from roomalloc import Problem, Room, Resident, Preference, check
+>>> from roomalloc.analysis.scenarios import arrive, close
+>>> p = Problem(rooms=[Room(id="A", building="A", capacity=1),
+...                    Room(id="B", building="B", capacity=1),
+...                    Room(id="C", building="C", capacity=2)],
+...             residents=[Resident(id="r1"), Resident(id="r2")])
+>>> before = {"r1": "A", "r2": "B"}
+>>> r = reallocate(p, before, close("A") | arrive({"id": "n1", "required": True}),
+...                time_limit=10, workers=1)
+>>> [(m.resident, m.from_room, m.to_room) for m in r.moves]
+[('r1', 'A', 'C')]
+>>> r.moves[0].reason
+'room A is closed during their stay'
+>>> r.result.assignments["n1"], r.stayed, check(r.problem, r.result).ok
+('C', 1, True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from roomalloc.analysis.scenarios import Scenario
+from roomalloc.evaluation import allows, assignments_of
+from roomalloc.model import Problem, Result
+
+__all__ = ["DEFAULT_MOVE_WEIGHT", "Move", "Reallocation", "reallocate"]
+
+#: The ``moves`` weight when the objective has none: a move is worth five preference points
+#: (the ``reallocation`` preset's weight), so a resident moves for a clearly better room.
+DEFAULT_MOVE_WEIGHT = 5.0
+
+
+@dataclass(frozen=True)
+class Move:
+    """A resident housed before who is in another room now (``to_room`` ``None``: unhoused)."""
+
+    resident: str
+    from_room: str
+    to_room: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        to = self.to_room if self.to_room is not None else "nowhere (unhoused)"
+        return f"{self.resident}: {self.from_room} -> {to}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Reallocation:
+    """The outcome of :func:`reallocate`.
+
+    ``problem`` is the problem solved (the changes applied, previous rooms as ``current_room``,
+    the ``moves`` term weighed); ``result`` its allocation; ``moves`` every resident housed
+    before who is elsewhere now, with the reason; ``stayed`` how many kept their room.
+    """
+
+    problem: Problem
+    result: Result
+    moves: tuple[Move, ...]
+    stayed: int
+
+    def to_text(self) -> str:
+        """One line per move after a count line."""
+        head = (f"{self.result.status}: {self.stayed} stayed, {len(self.moves)} moved"
+                f" (objective {self.result.objective})")
+        return "\n".join([head, *(f"  {m}" for m in self.moves)])
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+def reallocate(
+    problem: Problem,
+    previous: Result | Mapping[str, str | None],
+    changes: Scenario | None = None,
+    *,
+    move_weight: float | None = None,
+    time_limit: float | None = 60.0,
+    **solve_options: Any,
+) -> Reallocation:
+    """Re-allocate ``problem`` after ``changes``, keeping residents where ``previous`` put them
+    unless moving them is worth more than ``move_weight`` (default: the objective's ``moves``
+    weight, else :data:`DEFAULT_MOVE_WEIGHT`).
+
+    A locked resident keeps their ``current_room`` as the problem says; everyone else's current
+    room becomes their previous room (``None`` when they were unhoused or their room is gone).
+    Further keyword arguments go to :func:`roomalloc.solve` (``workers``, ``seed``...).
+    See the module docstring for an example.
+    """
+    from roomalloc.solver import solve
+
+    edited = changes.apply(problem) if changes is not None else problem
+    before = assignments_of(previous)
+    solved = _with_current_rooms(edited, before, move_weight)
+    hint = {r.id: before.get(r.id) for r in solved.residents
+            if before.get(r.id) in solved.rooms_by_id}
+    result = solve(solved, hint=hint, time_limit=time_limit, **solve_options)
+    return _report(problem, edited, solved, before, result)
+
+
+def _with_current_rooms(edited: Problem, before: Mapping[str, str | None],
+                        move_weight: float | None) -> Problem:
+    """``edited`` with each unlocked resident's previous room as ``current_room`` and ``moves``
+    in the objective, validated like any problem."""
+    data = edited.model_dump(mode="json")
+    for r in data["residents"]:
+        if not r.get("locked"):
+            room = before.get(r["id"])
+            r["current_room"] = room if room in edited.rooms_by_id else None
+    specs = data["objective"]
+    mine = [s for s in specs if s["term"] == "moves"]
+    if not mine:
+        specs.append({"term": "moves",
+                      "weight": DEFAULT_MOVE_WEIGHT if move_weight is None else move_weight})
+    elif move_weight is not None:
+        for s in mine:
+            s["weight"] = move_weight
+    return Problem.model_validate(data)
+
+
+def _report(original: Problem, edited: Problem, solved: Problem,
+            before: Mapping[str, str | None], result: Result) -> Reallocation:
+    after = result.assignments
+    if not after:  # infeasible or nothing found: nobody was moved by an allocation
+        return Reallocation(solved, result, (), 0)
+    newcomers = {r.id for r in solved.residents
+                 if before.get(r.id) is None and after.get(r.id) is not None}
+    occupants: dict[str, list[str]] = {}
+    for rid, room in after.items():
+        if room is not None:
+            occupants.setdefault(room, []).append(rid)
+    weights = {s.term: s.weight for s in solved.objective}
+    moves, stayed = [], 0
+    for resident in solved.residents:
+        was = before.get(resident.id)
+        if was is None or was not in original.rooms_by_id:
+            continue
+        now = after.get(resident.id)
+        if now == was:
+            stayed += 1
+            continue
+        why = _reason(original, edited, solved, resident.id, was, now, newcomers, occupants,
+                      weights)
+        moves.append(Move(resident.id, was, now, why))
+    return Reallocation(solved, result, tuple(moves), stayed)
+
+
+def _reason(original: Problem, edited: Problem, solved: Problem, rid: str, was: str,
+            now: str | None, newcomers: set[str], occupants: Mapping[str, list[str]],
+            weights: Mapping[str, float]) -> str:
+    """The first of these that holds: the room went, closed, no longer suits, lost beds, was
+    taken by a newcomer; a better room or a wanted roommate; otherwise a chain of moves."""
+    resident = solved.resident(rid)
+    if was not in edited.rooms_by_id:
+        return f"room {was} was removed"
+    room = edited.room(was)
+    if any(w.overlaps(resident.stay) for w in room.unavailable):
+        return f"room {was} is closed during their stay"
+    if not allows(resident, room):
+        return f"room {was} no longer meets their needs, budget, gender or exclusions"
+    old_beds = original.room(was).capacity
+    if room.capacity < old_beds:
+        return f"room {was} lost beds ({old_beds} -> {room.capacity})"
+    taken = [o for o in occupants.get(was, []) if o in newcomers]
+    if taken:
+        first = solved.resident(taken[0])
+        kind = "required arrival" if first.required else "arrival"
+        return f"made room for {kind} {first.id}"
+    if now is None:
+        return "left unhoused: housing others instead is worth more"
+    gain = weights.get("preferences", 0.0) * (
+        resident.score(solved.room(now)) - resident.score(room))
+    mates = [s for s in occupants.get(now, [])
+             if s in resident.roommates.want and s not in occupants.get(was, [])]
+    if mates:
+        return f"joins wanted roommate {mates[0]}"
+    if gain > weights.get("moves", 0.0):
+        return (f"a better room: wishes worth {gain:g} more than in {was}, more than a move "
+                f"costs ({weights.get('moves', 0.0):g})")
+    return "part of a chain of moves that raises the objective"
