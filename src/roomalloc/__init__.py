@@ -5,7 +5,9 @@ describe what the user says (format ``roomalloc/1``, ``docs/format.md``);
 :func:`solve` finds the best allocation, :func:`check` verifies one independently,
 :func:`evaluate` scores one, :func:`explain` and :func:`diagnose` say why, and
 :func:`cohort` makes realistic synthetic problems; :func:`read_tables` reads a problem from
-a rooms and a residents spreadsheet (CSV, Excel or DataFrames).
+a rooms and a residents spreadsheet (CSV, Excel or DataFrames). What-if analysis
+(``docs/whatif.md``): :class:`Scenario` and the edits of :mod:`roomalloc.scenarios`,
+:func:`compare`, :func:`reallocate` and :func:`sweep`.
 
 Example
 -------
@@ -18,7 +20,11 @@ True
 
 from __future__ import annotations
 
-from roomalloc import plots
+from roomalloc import plots, scenarios
+from roomalloc.analysis.compare import Comparison, compare
+from roomalloc.analysis.reallocate import Reallocation, reallocate
+from roomalloc.analysis.scenarios import Scenario, load_scenarios
+from roomalloc.analysis.sweep import sweep
 from roomalloc.errors import ModelTooLargeError, PluginError, ProblemError, RoomallocError
 from roomalloc.evaluation import Evaluation, evaluate
 from roomalloc.explain import Diagnosis, Explanation, diagnose, explain, price
@@ -51,6 +57,7 @@ __version__ = "0.1.0"
 __all__ = [
     "FORMAT",
     "CheckReport",
+    "Comparison",
     "Diagnosis",
     "Evaluation",
     "Explanation",
@@ -60,6 +67,7 @@ __all__ = [
     "Preference",
     "Problem",
     "ProblemError",
+    "Reallocation",
     "Resident",
     "Result",
     "Room",
@@ -67,21 +75,27 @@ __all__ = [
     "Roommates",
     "Rule",
     "Rules",
+    "Scenario",
     "Term",
     "TermSpec",
     "Violation",
     "check",
     "cohort",
+    "compare",
     "diagnose",
     "evaluate",
     "explain",
     "load_problem",
     "load_result",
+    "load_scenarios",
     "plots",
     "price",
     "read_tables",
+    "reallocate",
     "register_term",
     "save_problem",
     "save_result",
+    "scenarios",
     "solve",
+    "sweep",
 ]

@@ -4,4 +4,4 @@
 arguments and returning the exit status.
 """
 
-COMMANDS = ("validate", "check", "generate", "solve", "explain")
+COMMANDS = ("validate", "check", "generate", "solve", "explain", "sweep", "compare")
