@@ -160,8 +160,9 @@ def _report(original: Problem, edited: Problem, solved: Problem,
 def _reason(original: Problem, edited: Problem, solved: Problem, rid: str, was: str,
             now: str | None, newcomers: set[str], occupants: Mapping[str, list[str]],
             weights: Mapping[str, float]) -> str:
-    """The first of these that holds: the room went, closed, no longer suits, lost beds, was
-    taken by a newcomer; a better room or a wanted roommate; otherwise a chain of moves."""
+    """The first of these that holds: the room went, closed, no longer suits, lost beds, went
+    to a required newcomer; a wanted roommate, a better room; another newcomer took it;
+    otherwise a chain of moves."""
     resident = solved.resident(rid)
     if was not in edited.rooms_by_id:
         return f"room {was} was removed"
@@ -173,20 +174,23 @@ def _reason(original: Problem, edited: Problem, solved: Problem, rid: str, was: 
     old_beds = original.room(was).capacity
     if room.capacity < old_beds:
         return f"room {was} lost beds ({old_beds} -> {room.capacity})"
-    taken = [o for o in occupants.get(was, []) if o in newcomers]
-    if taken:
-        first = solved.resident(taken[0])
-        kind = "required arrival" if first.required else "arrival"
-        return f"made room for {kind} {first.id}"
+    taken = [solved.resident(o) for o in occupants.get(was, []) if o in newcomers]
+    for first in taken:
+        if first.required:
+            kind = "arrival" if first.id not in original.residents_by_id else "resident"
+            return f"made room for required {kind} {first.id}"
     if now is None:
         return "left unhoused: housing others instead is worth more"
-    gain = weights.get("preferences", 0.0) * (
-        resident.score(solved.room(now)) - resident.score(room))
     mates = [s for s in occupants.get(now, [])
              if s in resident.roommates.want and s not in occupants.get(was, [])]
     if mates:
         return f"joins wanted roommate {mates[0]}"
+    gain = weights.get("preferences", 0.0) * (
+        resident.score(solved.room(now)) - resident.score(room))
     if gain > weights.get("moves", 0.0):
         return (f"a better room: wishes worth {gain:g} more than in {was}, more than a move "
                 f"costs ({weights.get('moves', 0.0):g})")
+    if taken:
+        kind = "arrival" if taken[0].id not in original.residents_by_id else "newly housed"
+        return f"made room for {kind} {taken[0].id}"
     return "part of a chain of moves that raises the objective"
