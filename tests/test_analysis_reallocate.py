@@ -5,18 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from roomalloc import Preference, Problem, Resident, Room, Roommates, check, cohort, solve
-from roomalloc.analysis.reallocate import reallocate
+from roomalloc.analysis.reallocate import from_scratch, reallocate
 from roomalloc.analysis.scenarios import arrive, close, depart, remove_residents
-
-
-def _from_scratch(problem: Problem) -> Problem:
-    """The problem as if nobody lived anywhere yet (locks kept), without the moves term."""
-    data = problem.model_dump(mode="json")
-    for r in data["residents"]:
-        if not r["locked"]:
-            r["current_room"] = None
-    data["objective"] = [s for s in data["objective"] if s["term"] != "moves"]
-    return Problem.model_validate(data)
 
 
 def _moved(before: dict[str, str | None], after: dict[str, str | None]) -> int:
@@ -40,7 +30,7 @@ def test_fewer_moves_than_from_scratch_on_a_seeded_cohort() -> None:
     again = reallocate(base, previous, changes, **options)
     assert check(again.problem, again.result).ok
     edited = changes.apply(base)
-    scratch = _from_scratch(edited)
+    scratch = from_scratch(edited)
     fresh = solve(scratch, **options)
     assert check(scratch, fresh).ok
 

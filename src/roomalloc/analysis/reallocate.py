@@ -36,7 +36,7 @@ from roomalloc.analysis.scenarios import Scenario
 from roomalloc.evaluation import allows, assignments_of
 from roomalloc.model import Problem, Result
 
-__all__ = ["DEFAULT_MOVE_WEIGHT", "Move", "Reallocation", "reallocate"]
+__all__ = ["DEFAULT_MOVE_WEIGHT", "Move", "Reallocation", "from_scratch", "reallocate"]
 
 #: The ``moves`` weight when the objective has none: a move is worth five preference points
 #: (the ``reallocation`` preset's weight), so a resident moves for a clearly better room.
@@ -45,12 +45,20 @@ DEFAULT_MOVE_WEIGHT = 5.0
 
 @dataclass(frozen=True)
 class Move:
-    """A resident housed before who is in another room now (``to_room`` ``None``: unhoused)."""
+    """A resident housed before who is in another room now (``to_room`` ``None``: unhoused).
+
+    ``reason`` says why in words; ``kind`` names the reason for counting: ``removed``,
+    ``closed``, ``unsuitable`` (needs, budget, gender, exclusions), ``lost beds``, ``required
+    newcomer`` (made room for a required arrival), ``unhoused``, ``roommate`` (joins a wanted
+    roommate), ``better room`` (wishes worth more than the move), ``newcomer`` (made room for
+    an arrival) or ``chain`` (part of a chain of moves that raises the objective).
+    """
 
     resident: str
     from_room: str
     to_room: str | None
     reason: str
+    kind: str = "chain"
 
     def __str__(self) -> str:
         to = self.to_room if self.to_room is not None else "nowhere (unhoused)"
@@ -110,6 +118,26 @@ def reallocate(
     return _report(problem, edited, solved, before, result)
 
 
+def from_scratch(problem: Problem) -> Problem:
+    """The problem as if nobody lived anywhere yet: no ``current_room`` (locked residents keep
+    theirs) and no ``moves`` term; the baseline a re-allocation is measured against.
+
+    >>> from roomalloc import Problem, Room, Resident, TermSpec
+    >>> p = Problem(rooms=[Room(id="A", capacity=1)],
+    ...             residents=[Resident(id="r1", current_room="A")],
+    ...             objective=[TermSpec(term="housed", weight=1), TermSpec(term="moves", weight=5)])
+    >>> q = from_scratch(p)
+    >>> q.resident("r1").current_room, [s.term for s in q.objective]
+    (None, ['housed'])
+    """
+    data = problem.model_dump(mode="json")
+    for r in data["residents"]:
+        if not r.get("locked"):
+            r["current_room"] = None
+    data["objective"] = [s for s in data["objective"] if s["term"] != "moves"]
+    return Problem.model_validate(data)
+
+
 def _with_current_rooms(edited: Problem, before: Mapping[str, str | None],
                         move_weight: float | None) -> Problem:
     """``edited`` with each unlocked resident's previous room as ``current_room`` and ``moves``
@@ -151,46 +179,47 @@ def _report(original: Problem, edited: Problem, solved: Problem,
         if now == was:
             stayed += 1
             continue
-        why = _reason(original, edited, solved, resident.id, was, now, newcomers, occupants,
-                      weights)
-        moves.append(Move(resident.id, was, now, why))
+        kind, why = _reason(original, edited, solved, resident.id, was, now, newcomers,
+                            occupants, weights)
+        moves.append(Move(resident.id, was, now, why, kind))
     return Reallocation(solved, result, tuple(moves), stayed)
 
 
 def _reason(original: Problem, edited: Problem, solved: Problem, rid: str, was: str,
             now: str | None, newcomers: set[str], occupants: Mapping[str, list[str]],
-            weights: Mapping[str, float]) -> str:
+            weights: Mapping[str, float]) -> tuple[str, str]:
     """The first of these that holds: the room went, closed, no longer suits, lost beds, went
     to a required newcomer; a wanted roommate, a better room; another newcomer took it;
     otherwise a chain of moves."""
     resident = solved.resident(rid)
     if was not in edited.rooms_by_id:
-        return f"room {was} was removed"
+        return "removed", f"room {was} was removed"
     room = edited.room(was)
     if any(w.overlaps(resident.stay) for w in room.unavailable):
-        return f"room {was} is closed during their stay"
+        return "closed", f"room {was} is closed during their stay"
     if not allows(resident, room):
-        return f"room {was} no longer meets their needs, budget, gender or exclusions"
+        return "unsuitable", (f"room {was} no longer meets their needs, budget, gender or "
+                              "exclusions")
     old_beds = original.room(was).capacity
     if room.capacity < old_beds:
-        return f"room {was} lost beds ({old_beds} -> {room.capacity})"
+        return "lost beds", f"room {was} lost beds ({old_beds} -> {room.capacity})"
     taken = [solved.resident(o) for o in occupants.get(was, []) if o in newcomers]
     for first in taken:
         if first.required:
             kind = "arrival" if first.id not in original.residents_by_id else "resident"
-            return f"made room for required {kind} {first.id}"
+            return "required newcomer", f"made room for required {kind} {first.id}"
     if now is None:
-        return "left unhoused: housing others instead is worth more"
+        return "unhoused", "left unhoused: housing others instead is worth more"
     mates = [s for s in occupants.get(now, [])
              if s in resident.roommates.want and s not in occupants.get(was, [])]
     if mates:
-        return f"joins wanted roommate {mates[0]}"
+        return "roommate", f"joins wanted roommate {mates[0]}"
     gain = weights.get("preferences", 0.0) * (
         resident.score(solved.room(now)) - resident.score(room))
     if gain > weights.get("moves", 0.0):
-        return (f"a better room: wishes worth {gain:g} more than in {was}, more than a move "
-                f"costs ({weights.get('moves', 0.0):g})")
+        return "better room", (f"a better room: wishes worth {gain:g} more than in {was}, "
+                               f"more than a move costs ({weights.get('moves', 0.0):g})")
     if taken:
         kind = "arrival" if taken[0].id not in original.residents_by_id else "newly housed"
-        return f"made room for {kind} {taken[0].id}"
-    return "part of a chain of moves that raises the objective"
+        return "newcomer", f"made room for {kind} {taken[0].id}"
+    return "chain", "part of a chain of moves that raises the objective"
