@@ -207,6 +207,8 @@ def test_loader_places_every_mistake(problem: Problem, tmp_path: Path) -> None:
         "scenarios[3].edits[0].building: no building 'Z'",
         'scenarios[4]: expected {"name": ..., "edits": [...]}',
     ]
+    notes = [{"_why": "board asked", "edits": [{"edit": "weight", "roommates": 2, "_by": "li"}]}]
+    assert scenarios_from_data(notes, problem)[0].edits[0].params == {"roommates": 2}
     # without the problem only the shape is checked: building Z passes
     assert [s.name for s in scenarios_from_data(data[3:4])] == ["close building Z"]
     path.write_text("[")

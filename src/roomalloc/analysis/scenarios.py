@@ -98,7 +98,7 @@ class Edit:
         issues = _edit_shape_issues(data, path)
         if issues:
             raise ProblemError(issues, what="scenario")
-        return cls(data["edit"], {k: v for k, v in data.items() if k != "edit"})
+        return cls(data["edit"], _params(data))
 
     def apply_to(self, data: Data, path: str, issues: list[Issue]) -> None:
         """Change the problem's JSON form ``data`` in place; append mistakes to ``issues``."""
@@ -227,7 +227,7 @@ def scenarios_from_data(data: Any, problem: Problem | None = None) -> list[Scena
             found = _edit_shape_issues(e, f"{where}.edits[{j}]")
             issues += found
             if not found:
-                edits.append(Edit(e["edit"], {k: v for k, v in e.items() if k != "edit"}))
+                edits.append(Edit(e["edit"], _params(e)))
         scenario = Scenario(tuple(edits), label)
         if problem is not None and len(edits) == len(edits_data):
             try:
@@ -410,6 +410,11 @@ def _json_of(item: Room | Resident | Mapping[str, Any]) -> dict[str, Any]:
     return copy.deepcopy(dict(item))
 
 
+def _params(data: Mapping[str, Any]) -> dict[str, Any]:
+    """An edit's parameters: its JSON form without ``edit`` and the user's ``_`` notes."""
+    return {k: v for k, v in data.items() if k != "edit" and not k.startswith("_")}
+
+
 def _edit_shape_issues(data: Any, path: str) -> list[Issue]:
     """Mistakes in the JSON form of one edit that need no problem to find."""
     if not isinstance(data, dict) or not isinstance(data.get("edit"), str):
@@ -421,7 +426,7 @@ def _edit_shape_issues(data: Any, path: str) -> list[Issue]:
     issues = []
     if not kind.open_keys:
         issues += [Issue(f"{path}.{k}", f"unknown field (expected {', '.join(kind.keys)})")
-                   for k in data if k != "edit" and k not in kind.keys]
+                   for k in _params(data) if k not in kind.keys]
     issues += [Issue(f"{path}.{k}", "is required") for k in kind.required if k not in data]
     return issues
 
