@@ -62,7 +62,7 @@ class ResidentChange:
     satisfaction_b: float | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Comparison:
     """What differs between allocation ``a`` and allocation ``b`` (see :func:`compare`)."""
 
@@ -152,6 +152,12 @@ class Comparison:
 
     def __str__(self) -> str:
         return self.to_text()
+
+    def __repr__(self) -> str:
+        a, b = self.objective
+        return (f"<Comparison: objective {_num(a)} -> {_num(b)}, {len(self.moved)} moved, "
+                f"{len(self.newly_housed)} newly housed, {len(self.newly_unhoused)} newly "
+                "unhoused>")
 
     def _repr_html_(self) -> str:
         a, b = self.objective

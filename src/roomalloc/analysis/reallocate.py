@@ -80,9 +80,12 @@ class Reallocation:
     stayed: int
 
     def to_text(self) -> str:
-        """One line per move after a count line."""
+        """A count line, then one line per move (or the reasons nothing could be allocated)."""
+        if not self.result.assignments:
+            return "\n".join([f"{self.result.status}: no allocation",
+                              *(f"  {d}" for d in self.result.diagnosis)])
         head = (f"{self.result.status}: {self.stayed} stayed, {len(self.moves)} moved"
-                f" (objective {self.result.objective})")
+                f" (objective {self.result.objective:g})")
         return "\n".join([head, *(f"  {m}" for m in self.moves)])
 
     def __str__(self) -> str:

@@ -137,7 +137,7 @@ def sweep(
 def _collect(futures: Mapping[cf.Future[str], int], todo: Sequence[Scenario],
              outcomes: list[Outcome | None], progress: bool,
              on_outcome: Callable[[Outcome], None] | None) -> None:
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # plain text: tqdm.auto warns in notebooks without ipywidgets
 
     with tqdm(total=len(todo), desc="scenarios", unit="scenario", disable=not progress) as bar:
         try:
