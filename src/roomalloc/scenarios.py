@@ -7,40 +7,7 @@ They live in :mod:`roomalloc.analysis.scenarios` (see there and ``docs/whatif.md
 'close building C; roommates x2'
 """
 
-from roomalloc.analysis.scenarios import (
-    FOREVER,
-    Edit,
-    Scenario,
-    add_residents,
-    add_rooms,
-    arrive,
-    capacity,
-    close,
-    depart,
-    load_scenarios,
-    remove_residents,
-    remove_rooms,
-    rules,
-    scenarios_from_data,
-    terms,
-    weight,
-)
+from roomalloc.analysis import scenarios as _edits
+from roomalloc.analysis.scenarios import *  # noqa: F403  # the public names, listed there
 
-__all__ = [
-    "FOREVER",
-    "Edit",
-    "Scenario",
-    "add_residents",
-    "add_rooms",
-    "arrive",
-    "capacity",
-    "close",
-    "depart",
-    "load_scenarios",
-    "remove_residents",
-    "remove_rooms",
-    "rules",
-    "scenarios_from_data",
-    "terms",
-    "weight",
-]
+__all__ = list(_edits.__all__)

@@ -86,7 +86,10 @@ class Edit:
     @property
     def name(self) -> str:
         """A short readable description (``"close building C"``)."""
-        return _KINDS[self.kind].describe(self.params)
+        try:
+            return _KINDS[self.kind].describe(self.params)
+        except (TypeError, ValueError, AttributeError):  # malformed values: apply reports them
+            return f"{self.kind} (malformed)"
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: ``{"edit": kind, **params}``."""
