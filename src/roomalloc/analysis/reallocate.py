@@ -115,8 +115,13 @@ def reallocate(
     edited = changes.apply(problem) if changes is not None else problem
     before = assignments_of(previous)
     solved = _with_current_rooms(edited, before, move_weight)
-    hint = {r.id: before.get(r.id) for r in solved.residents
-            if before.get(r.id) in solved.rooms_by_id}
+    # The warm start: everyone where they were, except where their room no longer takes them
+    # (closed, gone, unsuitable), so that the start breaks as few rules as possible.
+    hint: dict[str, str | None] = {}
+    for r in solved.residents:
+        if r.id in before:
+            room = solved.rooms_by_id.get(before[r.id] or "")
+            hint[r.id] = room.id if room is not None and allows(r, room) else None
     result = solve(solved, hint=hint, time_limit=time_limit, **solve_options)
     return _report(problem, edited, solved, before, result)
 
