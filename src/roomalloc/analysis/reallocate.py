@@ -34,13 +34,16 @@ from typing import Any
 
 from roomalloc.analysis.scenarios import Scenario
 from roomalloc.evaluation import allows, assignments_of
-from roomalloc.model import Problem, Result
+from roomalloc.model import Problem, Resident, Result
 
 __all__ = ["DEFAULT_MOVE_WEIGHT", "Move", "Reallocation", "from_scratch", "reallocate"]
 
 #: The ``moves`` weight when the objective has none: a move is worth five preference points
 #: (the ``reallocation`` preset's weight), so a resident moves for a clearly better room.
 DEFAULT_MOVE_WEIGHT = 5.0
+
+#: Rounds of pinning left-out required residents when building the warm start.
+REPAIR_ROUNDS = 3
 
 
 @dataclass(frozen=True)
@@ -115,13 +118,7 @@ def reallocate(
     edited = changes.apply(problem) if changes is not None else problem
     before = assignments_of(previous)
     solved = _with_current_rooms(edited, before, move_weight)
-    # The warm start: everyone where they were, except where their room no longer takes them
-    # (closed, gone, unsuitable), so that the start breaks as few rules as possible.
-    hint: dict[str, str | None] = {}
-    for r in solved.residents:
-        if r.id in before:
-            room = solved.rooms_by_id.get(before[r.id] or "")
-            hint[r.id] = room.id if room is not None and allows(r, room) else None
+    hint = _warm_start(solved, before)
     result = solve(solved, hint=hint, time_limit=time_limit, **solve_options)
     return _report(problem, edited, solved, before, result)
 
@@ -143,6 +140,60 @@ def from_scratch(problem: Problem) -> Problem:
         if not r.get("locked"):
             r["current_room"] = None
     data["objective"] = [s for s in data["objective"] if s["term"] != "moves"]
+    return Problem.model_validate(data)
+
+
+def _warm_start(solved: Problem, before: Mapping[str, str | None]) -> dict[str, str | None]:
+    """Everyone where they were, newcomers and those whose room no longer takes them placed by
+    the solver's greedy around them: a start that usually keeps every hard rule, so that the
+    search starts from it and ``solve`` can return it even when the search finds nothing.
+
+    When a required resident is left out (a full house), they (with their group) are pinned in
+    the room they may use that has the fewest stayers, whom the greedy places elsewhere; a few
+    rounds of this, else the last start is only a hint for CP-SAT to repair.
+    """
+    from roomalloc.solver.greedy import greedy_allocation
+    from roomalloc.verifier import check
+
+    keep: dict[str, str | None] = {}
+    for r in solved.residents:
+        room = solved.rooms_by_id.get(before.get(r.id) or "")
+        keep[r.id] = room.id if room is not None and allows(r, room) else None
+    groups: dict[str, list[Resident]] = {}
+    for r in solved.residents:
+        if r.group is not None:
+            groups.setdefault(r.group, []).append(r)
+    taken = {r.current_room for r in solved.residents if r.locked and r.current_room}
+    start: dict[str, str | None] = {}
+    for _ in range(REPAIR_ROUNDS):
+        start = greedy_allocation(_pinned(solved, keep))
+        if check(solved, start).ok:
+            break
+        stayers: dict[str, list[str]] = {}
+        for rid, kept in keep.items():
+            if kept is not None:
+                stayers.setdefault(kept, []).append(rid)
+        for r in solved.residents:
+            if not r.required or start.get(r.id) is not None or keep[r.id] is not None:
+                continue
+            unit = groups[r.group] if r.group is not None else [r]
+            usable = [k for k in solved.rooms if k.id not in taken
+                      and k.capacity >= len(unit) and all(allows(m, k) for m in unit)]
+            if usable:
+                chosen = min(usable, key=lambda k: len(stayers.get(k.id, ()))).id
+                taken.add(chosen)
+                keep.update(dict.fromkeys(stayers.get(chosen, ())))
+                keep.update(dict.fromkeys((m.id for m in unit), chosen))
+    return start
+
+
+def _pinned(solved: Problem, keep: Mapping[str, str | None]) -> Problem:
+    """``solved`` with each resident in ``keep`` locked in that room: the greedy places locked
+    residents first, in their rooms, and everyone else around them."""
+    data = solved.model_dump(mode="json")
+    for r in data["residents"]:
+        if keep.get(r["id"]) is not None and not r.get("locked"):
+            r["current_room"], r["locked"] = keep[r["id"]], True
     return Problem.model_validate(data)
 
 
