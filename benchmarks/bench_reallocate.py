@@ -28,6 +28,7 @@ import platform
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import roomalloc
@@ -60,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--leaving", type=float, default=0.03, help="share of residents leaving")
     parser.add_argument("--arriving", type=float, default=0.03,
                         help="share of residents arriving (held out of the first solve)")
+    parser.add_argument("--previous", metavar="RESULT.json",
+                        help="the first allocation: read from here when the file exists, "
+                             "else solved and saved here")
     args = parser.parse_args(argv)
     options: dict[str, Any] = {"time_limit": args.time_limit, "workers": args.workers,
                                "seed": args.seed}
@@ -69,7 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     newcomers = free[-round(args.arriving * len(full.residents)):]
     base = remove_residents(*(r.id for r in newcomers)).apply(full)
     t = time.perf_counter()
-    previous = roomalloc.solve(base, **options)
+    if args.previous and Path(args.previous).exists():
+        previous = roomalloc.load_result(args.previous)
+    else:
+        previous = roomalloc.solve(base, **options)
+        if args.previous:
+            roomalloc.save_result(previous, args.previous)
     first_s = time.perf_counter() - t
     if not roomalloc.check(base, previous).ok:
         print("the first allocation breaks a rule", file=sys.stderr)
