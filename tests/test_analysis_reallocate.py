@@ -79,3 +79,21 @@ def test_nothing_changed_nobody_moves() -> None:
     r = reallocate(problem, {"r1": "A", "r2": "B"}, time_limit=10, workers=1)
     assert r.moves == () and r.stayed == 2  # the wish for B (1) is worth less than a move (5)
     assert "2 stayed, 0 moved" in str(r)
+
+
+def test_warm_start_keeps_every_rule_in_a_full_house() -> None:
+    from roomalloc.analysis.reallocate import _warm_start, _with_current_rooms
+
+    problem = Problem(
+        rooms=[Room(id="A", capacity=1), Room(id="B", capacity=2), Room(id="C", capacity=1)],
+        residents=[Resident(id="r1"), Resident(id="r2"), Resident(id="r3"), Resident(id="r4"),
+                   Resident(id="g1", group="g", required=True),
+                   Resident(id="g2", group="g")],
+    )
+    before = {"r1": "A", "r2": "B", "r3": "B", "r4": "C", "g1": None, "g2": None}
+    solved = _with_current_rooms(problem, before, None)
+    start = _warm_start(solved, before)
+    assert check(solved, start).ok
+    # the group takes the two-bed room; its two stayers make way, the others stay
+    assert start["g1"] == start["g2"] == "B"
+    assert (start["r1"], start["r4"]) == ("A", "C")
