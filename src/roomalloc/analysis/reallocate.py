@@ -140,7 +140,8 @@ def from_scratch(problem: Problem) -> Problem:
         if not r.get("locked"):
             r["current_room"] = None
     data["objective"] = [s for s in data["objective"] if s["term"] != "moves"]
-    return Problem.model_validate(data)
+    validated: Problem = Problem.model_validate(data)
+    return validated
 
 
 def _warm_start(solved: Problem, before: Mapping[str, str | None]) -> dict[str, str | None]:
@@ -194,7 +195,8 @@ def _pinned(solved: Problem, keep: Mapping[str, str | None]) -> Problem:
     for r in data["residents"]:
         if keep.get(r["id"]) is not None and not r.get("locked"):
             r["current_room"], r["locked"] = keep[r["id"]], True
-    return Problem.model_validate(data)
+    validated: Problem = Problem.model_validate(data)
+    return validated
 
 
 def _with_current_rooms(edited: Problem, before: Mapping[str, str | None],
@@ -214,7 +216,8 @@ def _with_current_rooms(edited: Problem, before: Mapping[str, str | None],
     elif move_weight is not None:
         for s in mine:
             s["weight"] = move_weight
-    return Problem.model_validate(data)
+    validated: Problem = Problem.model_validate(data)
+    return validated
 
 
 def _report(original: Problem, edited: Problem, solved: Problem,

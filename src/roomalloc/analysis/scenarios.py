@@ -150,7 +150,8 @@ class Scenario:
         if issues:
             raise ProblemError(issues, what="scenario")
         try:
-            return Problem.model_validate(data)
+            validated: Problem = Problem.model_validate(data)
+            return validated
         except ProblemError as err:
             raise ProblemError(
                 [Issue(f"edited problem: {i.path}" if i.path else "edited problem", i.message)
