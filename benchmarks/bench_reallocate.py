@@ -87,12 +87,12 @@ def main(argv: list[str] | None = None) -> int:
     edited = changes.apply(base)
     scratch_problem = from_scratch(edited)
 
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     again = reallocate(base, previous, changes, **options)
-    again_s = time.perf_counter() - t
-    t = time.perf_counter()
+    again_s, again_cpu = time.perf_counter() - t, time.process_time() - cpu
+    t, cpu = time.perf_counter(), time.process_time()
     fresh = roomalloc.solve(scratch_problem, **options)
-    fresh_s = time.perf_counter() - t
+    fresh_s, fresh_cpu = time.perf_counter() - t, time.process_time() - cpu
     ok = (roomalloc.check(again.problem, again.result).ok
           and roomalloc.check(scratch_problem, fresh).ok)
 
@@ -110,13 +110,17 @@ def main(argv: list[str] | None = None) -> int:
         "closed_rooms": sum(1 for k in edited.rooms if k.unavailable),
         "left": len(base.residents) + len(newcomers) - len(edited.residents),
         "arrived": len(newcomers), "previously_housed_still_here": len(stayers),
+        "housed": {"previous": sum(k is not None for k in previous.assignments.values()),
+                   "reallocate": sum(k is not None for k in again.result.assignments.values()),
+                   "from_scratch": sum(k is not None for k in fresh.assignments.values())},
         "first_solve": {"status": previous.status, "seconds": round(first_s, 1)},
         "reallocate": {"status": again.result.status, "moves": moves(again.result),
                        "objective": value(again.result), "seconds": round(again_s, 1),
+                       "cpu_seconds": round(again_cpu, 1),
                        "reasons": dict(Counter(m.kind for m in again.moves).most_common())},
         "from_scratch": {"status": fresh.status, "moves": moves(fresh),
                          "objective": value(fresh), "bound": fresh.bound,
-                         "seconds": round(fresh_s, 1)},
+                         "seconds": round(fresh_s, 1), "cpu_seconds": round(fresh_cpu, 1)},
         "checked": ok,
         "machine": f"{platform.machine()} python {platform.python_version()}",
     }
