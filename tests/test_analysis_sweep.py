@@ -120,4 +120,4 @@ def test_sweep_command_never_replaces_an_input(problem: Problem, tmp_path: Path,
     (tmp_path / "s.json").write_text("[]")
     status = main(["sweep", str(tmp_path / "summary.md"), str(tmp_path / "s.json"), "-o",
                    str(tmp_path), "-q"])
-    assert status == 1 and "would replace an input file" in capsys.readouterr().err
+    assert status == 2 and "is the same file as PROBLEM.json" in capsys.readouterr().err

@@ -2,7 +2,7 @@
 
 Prints the objective and term deltas, rooms used, and who moved, became housed or unhoused, or
 is better or worse off. ``--problem-b`` gives the (edited) problem B was solved for; ``--json``
-prints everything as JSON. Exit status 0, or 1 when a file is malformed.
+prints everything as JSON. Exit status 0, or 2 when a file is malformed.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ atomically), then ``OUTDIR/summary.csv`` and ``OUTDIR/summary.md`` hold one row 
 Scenarios run in parallel on local processes (``--jobs``), or on a Dask cluster with
 ``--scheduler ADDRESS`` (needs ``pip install 'roomalloc[distributed]'``). A progress bar on
 stderr counts scenarios done. Exit status 0 when every scenario was solved (whatever its status),
-1 when one failed (its error is in the summary) or an input is malformed.
+1 when one failed (its error is in the summary), 2 when an input is malformed or an output would
+replace an input (nothing is solved then).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from roomalloc.errors import Issue, ProblemError, RoomallocError
+from roomalloc.commands.options import MAX_SEED, MAX_WORKERS, Seconds, WholeNumber
+from roomalloc.commands.outputs import check_outputs
+from roomalloc.errors import RoomallocError
 
 
 def register(subparsers: Any) -> None:
@@ -35,13 +38,14 @@ def register(subparsers: Any) -> None:
                         help="directory for the result files and the summary")
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="run on this Dask scheduler (e.g. tcp://10.0.0.5:8786)")
-    parser.add_argument("--jobs", type=int, default=None, metavar="N",
+    parser.add_argument("--jobs", type=WholeNumber(1, MAX_WORKERS), default=None, metavar="N",
                         help="scenarios solved at once on this machine (default: one per core)")
-    parser.add_argument("--time-limit", type=float, default=60.0, metavar="S",
-                        help="seconds per scenario (default 60)")
-    parser.add_argument("--workers", type=int, default=1, metavar="N",
-                        help="CP-SAT search workers per scenario (default 1)")
-    parser.add_argument("--seed", type=int, default=0, metavar="N", help="random seed")
+    parser.add_argument("--time-limit", type=Seconds(), default=60.0, metavar="S",
+                        help="seconds per scenario, a number > 0 (default 60)")
+    parser.add_argument("--workers", type=WholeNumber(0, MAX_WORKERS), default=1, metavar="N",
+                        help=f"CP-SAT search workers per scenario, 0 to {MAX_WORKERS} (default 1)")
+    parser.add_argument("--seed", type=WholeNumber(0, MAX_SEED), default=0, metavar="N",
+                        help=f"random seed, 0 to {MAX_SEED} (default 0)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
@@ -66,15 +70,12 @@ def run(args: argparse.Namespace) -> int:
     scenarios = load_scenarios(args.scenarios)
     out = Path(args.output)
     names = [file_name(i, s.name) for i, s in enumerate(scenarios)]
-    inputs = {Path(args.problem).resolve(), Path(args.scenarios).resolve()}
-    clash = [n for n in [*names, "summary.csv", "summary.md"] if (out / n).resolve() in inputs]
-    if clash:
-        raise ProblemError([Issue("-o", f"{out / clash[0]} would replace an input file")],
-                           what="command line")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise RoomallocError(f"cannot create {out}: {err.strerror}") from None
+    check_outputs({f"-o {n}": str(out / n) for n in [*names, "summary.csv", "summary.md"]},
+                  {"PROBLEM.json": args.problem, "SCENARIOS.json": args.scenarios})
 
     def save(outcome: Outcome) -> None:
         if outcome.result is not None:
