@@ -121,7 +121,7 @@ class Comparison:
         }
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per changed resident (needs pandas: ``pip install 'roomalloc[pandas]'``)."""
+        """One row per changed resident (needs pandas: ``pip install 'roomalloc[tables]'``)."""
         import pandas as pd
 
         columns = list(ResidentChange.__dataclass_fields__)

@@ -214,7 +214,7 @@ def summary_markdown(rows: Sequence[Mapping[str, Any]]) -> str:
 
 
 def summary_frame(outcomes: Iterable[Outcome]) -> pd.DataFrame:
-    """:func:`summary` as a pandas DataFrame (needs ``pip install 'roomalloc[pandas]'``)."""
+    """:func:`summary` as a pandas DataFrame (needs ``pip install 'roomalloc[tables]'``)."""
     import pandas as pd
 
     return pd.DataFrame(summary(outcomes))
