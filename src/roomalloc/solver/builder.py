@@ -28,12 +28,12 @@ from ortools.sat.python import cp_model
 
 from roomalloc.candidates import Candidates, candidate_matrix
 from roomalloc.errors import PluginError
-from roomalloc.model import Problem
+from roomalloc.model import Problem, TermSpec
 from roomalloc.rules.base import Rule
 from roomalloc.solver.context import BuildContext
 from roomalloc.solver.linear import Linear, Scaled, scale
 from roomalloc.solver.requirements import Requirement
-from roomalloc.terms import get_term
+from roomalloc.terms import Term, get_term
 
 
 @dataclass
@@ -141,20 +141,34 @@ def _add_rules(ctx: BuildContext, rules: Sequence[Rule]) -> None:
             ctx._current = None
 
 
-def _objective(ctx: BuildContext, problem: Problem) -> tuple[Linear, float]:
-    """The weighted objective as one float expression, and its total declared tolerance."""
-    total = Linear()
-    tolerance = 0.0
+def objective_terms(problem: Problem) -> list[tuple[TermSpec, Term]]:
+    """Each weighted term of ``problem``'s objective with its registered :class:`Term`.
+
+    Raises :class:`PluginError` for a term that is not registered.
+
+    >>> from roomalloc import Problem
+    >>> [spec.term for spec, _ in objective_terms(Problem())][:2]
+    ['housed', 'preferences']
+    """
+    out = []
     for spec in problem.objective:
         if spec.weight == 0:
             continue
         try:
-            term = get_term(spec.term)
+            out.append((spec, get_term(spec.term)))
         except KeyError:
             raise PluginError(
                 f"objective term {spec.term!r} is not registered; register it with "
                 "roomalloc.register_term before solving"
             ) from None
+    return out
+
+
+def _objective(ctx: BuildContext, problem: Problem) -> tuple[Linear, float]:
+    """The weighted objective as one float expression, and its total declared tolerance."""
+    total = Linear()
+    tolerance = 0.0
+    for spec, term in objective_terms(problem):
         before = ctx._tolerance
         expr = term.add_to_model(ctx)
         try:
