@@ -148,10 +148,13 @@ class Run:
         if math.isfinite(bound):
             self._bound = min(self._bound, bound)
 
-    def prove_optimal(self) -> None:
-        """The incumbent is proven optimal (nothing is better)."""
+    def prove_optimal(self, *, exact: bool = True) -> None:
+        """The incumbent is proven optimal: nothing is better (``exact``), or nothing is
+        better by more than the bound proved beside it (a model whose objective is rounded)."""
         assert self.incumbent is not None, "only an allocation can be optimal"
         self._optimal = True
+        if exact:
+            self._bound = min(self._bound, self.value)
 
     def prove_infeasible(self) -> None:
         """No allocation keeps every hard rule."""

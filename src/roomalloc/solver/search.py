@@ -668,7 +668,7 @@ def _search_into(run: Run, state: _SolveState, built: BuiltModel, deadline: floa
     if code == cp_model.OPTIMAL:
         # Nothing beats what CP-SAT found, and the incumbent is at least as good (it is one
         # of the model's allocations; the bound just proved checks that in the result).
-        run.prove_optimal()
+        run.prove_optimal(exact=built.tolerance == 0)
     return code
 
 
