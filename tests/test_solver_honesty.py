@@ -71,6 +71,17 @@ def test_a_search_cut_short_never_claims_a_bound_below_the_optimum(
     _honest(problem, result, brute_force(problem))
 
 
+@settings(max_examples=40, deadline=None)
+@given(tiny_problems(max_allocations=700, required=False, locked=False), _CUT_SHORT)
+def test_a_poor_start_and_a_search_cut_short_never_claim_a_bound_below_the_optimum(
+    problem: Problem, parameters: dict[str, Any]
+) -> None:
+    nobody = {r.id: None for r in problem.residents}  # valid, and far from the optimum
+    result = roomalloc.solve(problem, workers=1, seed=0, time_limit=10, diagnose=False,
+                             parameters=parameters, hint=nobody, configurations=False)
+    _honest(problem, result, brute_force(problem))
+
+
 @settings(max_examples=25, deadline=None)
 @given(tiny_problems(max_allocations=700), st.sampled_from([0.001, 0.003, 0.01]))
 def test_a_time_limit_of_milliseconds_never_claims_a_bound_below_the_optimum(
