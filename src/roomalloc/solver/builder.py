@@ -20,6 +20,7 @@ Example
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -118,15 +119,26 @@ class BuiltModel:
         return True
 
 
+class OutOfTime(Exception):
+    """The model could not be built before its deadline (the partial model is dropped)."""
+
+
+def _in_time(deadline: float | None) -> None:
+    """Raise :class:`OutOfTime` once ``deadline`` (on :func:`time.perf_counter`) has passed."""
+    if deadline is not None and time.perf_counter() > deadline:
+        raise OutOfTime
+
+
 def _builtin_rules() -> tuple[Rule, ...]:
     from roomalloc.rules.builtin import BUILTIN_RULES
 
     return BUILTIN_RULES
 
 
-def _add_rules(ctx: BuildContext, rules: Sequence[Rule]) -> None:
+def _add_rules(ctx: BuildContext, rules: Sequence[Rule], deadline: float | None = None) -> None:
     for rule in _builtin_rules():
         rule.add_to_model(ctx)
+        _in_time(deadline)
     seen: set[str] = {r.name for r in _builtin_rules()}
     for rule in rules:
         if not isinstance(rule, Rule) or not rule.name:
@@ -139,6 +151,7 @@ def _add_rules(ctx: BuildContext, rules: Sequence[Rule]) -> None:
             rule.add_to_model(ctx)
         finally:
             ctx._current = None
+        _in_time(deadline)
 
 
 def objective_terms(problem: Problem) -> list[tuple[TermSpec, Term]]:
@@ -188,6 +201,7 @@ def build_model(
     objective: bool = True,
     guarded: bool = False,
     candidates: Candidates | None = None,
+    deadline: float | None = None,
 ) -> BuiltModel:
     """The CP-SAT model of ``problem`` with the built-in and the given custom ``rules``.
 
@@ -198,18 +212,21 @@ def build_model(
     switched off too; a diagnosis passes the guards to CP-SAT as assumptions.
     ``candidates`` replaces the problem's own candidate matrix: a model over fewer pairs
     (:func:`roomalloc.solver.shortlist.shortlist`), whose allocations are allocations of the
-    problem but whose bound is not its bound.
+    problem but whose bound is not its bound. ``deadline`` (on :func:`time.perf_counter`)
+    makes the build give up with :class:`OutOfTime` between rules once it has passed.
     """
     model = cp_model.CpModel()
     if candidates is None:
         candidates = candidate_matrix(problem, lock=not guarded)
     ctx = BuildContext(problem, model, candidates, guarded=guarded)
     placement_count = candidates.pair_count
-    _add_rules(ctx, rules)
+    _in_time(deadline)
+    _add_rules(ctx, rules, deadline)
     scaled: Scaled | None = None
     tolerance = 0.0
     if objective:
         expr, tolerance = _objective(ctx, problem)
+        _in_time(deadline)
         if expr.variables():
             scaled = scale(expr, model)
             model.maximize(scaled.expression())

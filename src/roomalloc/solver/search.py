@@ -36,7 +36,7 @@ from roomalloc.candidates import Candidates, candidate_matrix
 from roomalloc.model import Problem, Result
 from roomalloc.progress import ProgressOption, as_progress, reported
 from roomalloc.rules.base import Rule
-from roomalloc.solver.builder import BuiltModel, build_model, objective_terms
+from roomalloc.solver.builder import BuiltModel, OutOfTime, build_model, objective_terms
 from roomalloc.solver.configurations import Prices, RoomConfigurations
 from roomalloc.solver.driver import STOP_SIGNALS, Progress, Run, Stage, drive
 from roomalloc.solver.greedy import greedy_allocation
@@ -81,11 +81,13 @@ _COMPLETION_CAP = 30.0
 #: Steps that cannot be interrupted are budgeted before they start, from the size of their
 #: model. Building the full model took 34 s for the 1.39 million placement pairs of a
 #: 2,000-resident campus (2 cores shared, load 2): about ``_BUILD_PER_PAIR`` seconds a pair.
-#: CP-SAT then needed 18 s only to load that model, with a time limit of 0 s, and the hint 7 s:
-#: a search, its hint included, costs ``_LOAD_SHARE`` of its model's build before it searches
-#: at all; the room configurations' set-up costs ``_CONFIGURATIONS_SHARE`` of it.
+#: CP-SAT then needed 18 s only to load that model, with a time limit of 0 s (``_LOAD_SHARE``
+#: of the build, not counted by CP-SAT's own limit), and the hint 7 s (``_HINT_SHARE``); the
+#: room configurations' set-up took 10 s (``_CONFIGURATIONS_SHARE``). The build time measured
+#: on the call's own machine, under its own load, scales these estimates.
 _BUILD_PER_PAIR = 2.5e-5
-_LOAD_SHARE = 0.8
+_LOAD_SHARE = 0.55
+_HINT_SHARE = 0.25
 _CONFIGURATIONS_SHARE = 0.35
 
 
@@ -318,9 +320,14 @@ class _SolveState:
     close_enough: bool = False
 
     def overhead(self, pairs: int) -> float:
-        """Seconds a search over a model of ``pairs`` placement pairs costs before searching."""
-        full = max(1, self.built.candidates.pair_count) if self.built else 1
-        return _LOAD_SHARE * self.build_seconds * pairs / full
+        """Seconds a search over a model of ``pairs`` placement pairs costs before searching:
+        its hint and CP-SAT's loading of the model."""
+        return (_LOAD_SHARE + _HINT_SHARE) * self.build_estimate(pairs)
+
+    def loading(self, pairs: int) -> float:
+        """Seconds CP-SAT takes to load a model of ``pairs`` placement pairs (beyond its
+        own time limit)."""
+        return _LOAD_SHARE * self.build_estimate(pairs)
 
     def build_estimate(self, pairs: int) -> float:
         """Seconds a model of ``pairs`` placement pairs takes to build."""
@@ -368,7 +375,11 @@ class _Model:
         if not _fits(run, self.state.build_estimate(candidates.pair_count)):
             return
         began = time.perf_counter()
-        self.state.built = build_model(run.problem, rules=run.rules, candidates=candidates)
+        try:
+            self.state.built = build_model(run.problem, rules=run.rules, candidates=candidates,
+                                           deadline=run.deadline)
+        except OutOfTime:  # a loaded machine: slower than estimated
+            return
         self.state.build_seconds = time.perf_counter() - began
 
 
@@ -431,7 +442,11 @@ class _ShortlistSearch:
         if not _fits(run, cost) or cost >= budget:
             return
         end = run.until(budget)
-        short = build_model(run.problem, rules=run.rules, candidates=candidates)
+        try:
+            short = build_model(run.problem, rules=run.rules, candidates=candidates,
+                                deadline=end)
+        except OutOfTime:
+            return
         _search_into(run, self.state, short, end, _Watcher(short, run, bounded=False))
 
 
@@ -558,9 +573,12 @@ class _RestrictedSearch:
             return False
         if not _fits(run, state.build_estimate(pairs) + state.overhead(pairs)):
             return False
-        restricted = build_model(problem, rules=run.rules,
-                                 candidates=dataclasses.replace(built.candidates,
-                                                                allowed=allowed))
+        try:
+            restricted = build_model(problem, rules=run.rules, deadline=run.deadline,
+                                     candidates=dataclasses.replace(built.candidates,
+                                                                    allowed=allowed))
+        except OutOfTime:
+            return False
         inner = restricted.objective
         if inner is None or not inner.variables or restricted.tolerance > 0:
             return False  # cannot happen with exact terms; never claim anything then
@@ -644,6 +662,8 @@ def _search_into(run: Run, state: _SolveState, built: BuiltModel, deadline: floa
     solver = cp_model.CpSolver()
     budget = run.share_of_time_left(_COMPLETION_SHARE, _COMPLETION_CAP)
     built.complete_hint(dict(run.start), budget)
+    if deadline is not None:  # CP-SAT's limit does not count its loading of the model
+        deadline -= state.loading(built.candidates.pair_count)
     _configure(solver, deadline, state.options)
     code = _run_interruptibly(solver, built.model, watcher)
     run.interrupted |= watcher.interrupted
