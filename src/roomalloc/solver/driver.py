@@ -264,7 +264,21 @@ class Stage(Protocol):
 
 
 def drive(run: Run, stages: Sequence[Stage]) -> Result:
-    """Run each stage that accepts ``run`` until it is done, then build the one result."""
+    """Run each stage that accepts ``run`` until it is done, then build the one result.
+
+    Once ``run`` is done (proven, interrupted or out of time) only essential stages run.
+
+    >>> from roomalloc import Problem, Room, Resident
+    >>> class Nobody:
+    ...     name, essential = "nobody housed", True
+    ...     def accepts(self, run: Run) -> bool:
+    ...         return True
+    ...     def run(self, run: Run) -> None:
+    ...         run.offer({})
+    >>> p = Problem(rooms=[Room(id="A", capacity=1)], residents=[Resident(id="r1")])
+    >>> drive(Run(p, time_limit=5.0), [Nobody()]).assignments
+    {'r1': None}
+    """
     with stop_signals(run):
         for stage in stages:
             if run.done and not stage.essential:
@@ -295,7 +309,16 @@ def _stoppable(run: Run) -> Iterator[None]:
 @contextlib.contextmanager
 def stop_signals(run: Run) -> Iterator[None]:
     """Ctrl-C and SIGTERM mark ``run`` interrupted (raising only inside a stage); the
-    previous handlers come back afterwards. Off the main thread, nothing is installed."""
+    previous handlers come back afterwards. Off the main thread, nothing is installed.
+
+    >>> from roomalloc import Problem
+    >>> before = signal.getsignal(signal.SIGTERM)
+    >>> with stop_signals(Run(Problem())):
+    ...     signal.getsignal(signal.SIGTERM) is before
+    False
+    >>> signal.getsignal(signal.SIGTERM) is before
+    True
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return

@@ -1,7 +1,7 @@
 """``roomalloc.solve``: the stages of a solve, run by the driver (:mod:`roomalloc.solver.driver`).
 
 :func:`solve` builds the model and hands a :class:`~roomalloc.solver.driver.Run` to the
-driver with the chain of :func:`stages`: the start (a hint or the greedy allocation), the
+driver with the chain of stages (``_stages``): the start (a hint or the greedy allocation), the
 shortlist search, the room configurations' prices, their packing, the restricted search, and
 the full search. Each stage offers allocations and reports what it proved; the driver alone
 decides the status and the one bound, and verifies the allocation with :func:`roomalloc.check`.
@@ -297,7 +297,7 @@ def solve(
         run.diagnose = lambda: _diagnosis(problem, rules)
     state = _SolveState(options=(workers, seed, parameters), hint=hint,
                         shortlists=shortlists, configurations=configurations)
-    return drive(run, stages(state))
+    return drive(run, _stages(state))
 
 
 @dataclasses.dataclass
@@ -342,7 +342,7 @@ def _fits(run: Run, seconds: float) -> bool:
     return left is None or seconds < left
 
 
-def stages(state: _SolveState) -> list[Stage]:
+def _stages(state: _SolveState) -> list[Stage]:
     """The chain of one ``solve`` call, in order (each runs when it accepts the run)."""
     return [
         _Start(state),
