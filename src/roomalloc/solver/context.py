@@ -38,6 +38,7 @@ Example
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -66,6 +67,24 @@ class RoomSegment:
     residents: tuple[str, ...]
 
 
+class OutOfTime(Exception):
+    """The model could not be built before its deadline (the partial model is dropped)."""
+
+
+def in_time(deadline: float | None) -> None:
+    """Raise :class:`OutOfTime` once ``deadline`` (on :func:`time.perf_counter`) has passed.
+
+    >>> in_time(None), in_time(time.perf_counter() + 60)
+    (None, None)
+    """
+    if deadline is not None and time.perf_counter() > deadline:
+        raise OutOfTime
+
+
+#: Placement variables created between two looks at the deadline.
+_DEADLINE_EVERY = 50_000
+
+
 class BuildContext:
     """The model under construction and everything a plug-in needs (see the module docstring)."""
 
@@ -76,8 +95,10 @@ class BuildContext:
         candidates: Candidates,
         *,
         guarded: bool = False,
+        deadline: float | None = None,
     ) -> None:
         self.problem = problem
+        self.deadline = deadline
         self.model = model
         self.candidates = candidates
         self.guarded = guarded
@@ -103,7 +124,9 @@ class BuildContext:
         res_ids, room_ids = self.candidates.resident_ids, self.candidates.room_ids
         rows, cols = np.nonzero(self.candidates.allowed)
         new = self.model.new_bool_var
-        for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+        for n, (i, j) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
+            if n % _DEADLINE_EVERY == 0:
+                in_time(self.deadline)
             r, k = res_ids[i], room_ids[j]
             var = new(f"x[{r}|{k}]")
             self.placements[r][k] = var

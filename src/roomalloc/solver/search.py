@@ -36,8 +36,9 @@ from roomalloc.candidates import Candidates, candidate_matrix
 from roomalloc.model import Problem, Result
 from roomalloc.progress import ProgressOption, as_progress, reported
 from roomalloc.rules.base import Rule
-from roomalloc.solver.builder import BuiltModel, OutOfTime, build_model, objective_terms
+from roomalloc.solver.builder import BuiltModel, build_model, objective_terms
 from roomalloc.solver.configurations import Prices, RoomConfigurations
+from roomalloc.solver.context import OutOfTime
 from roomalloc.solver.driver import STOP_SIGNALS, Progress, Run, Stage, drive
 from roomalloc.solver.greedy import greedy_allocation
 from roomalloc.solver.shortlist import SHORTLIST_SIZE, shortlist
