@@ -120,6 +120,10 @@ class BuildContext:
         model.add_bool_or([~self.false])
         self._create_placements()
 
+    def in_time(self) -> None:
+        """Raise :class:`OutOfTime` once the build's deadline has passed (long loops call it)."""
+        in_time(self.deadline)
+
     def _create_placements(self) -> None:
         res_ids, room_ids = self.candidates.resident_ids, self.candidates.room_ids
         rows, cols = np.nonzero(self.candidates.allowed)
