@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 import os
 import signal
 import threading
@@ -226,15 +227,17 @@ def _checked_arguments(time_limit: float | None, workers: int, seed: int) -> Non
     ValueError: time_limit must be a finite number of seconds above 0, or None; got nan
     """
     if time_limit is not None and (
-        isinstance(time_limit, bool) or not isinstance(time_limit, (int, float))
+        isinstance(time_limit, bool) or not isinstance(time_limit, numbers.Real)
         or not math.isfinite(time_limit) or time_limit <= 0 or time_limit > _MAX_TIME_LIMIT
     ):
         raise ValueError("time_limit must be a finite number of seconds above 0, or None; "
                          f"got {time_limit!r}")
-    if isinstance(workers, bool) or not isinstance(workers, int) or not 0 <= workers <= 256:
+    if (isinstance(workers, bool) or not isinstance(workers, numbers.Integral)
+            or not 0 <= workers <= 256):
         raise ValueError("workers must be a whole number from 0 (one per core) to 256; "
                          f"got {workers!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or not -2**31 <= seed < 2**31:
+    if (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
+            or not -2**31 <= seed < 2**31):
         raise ValueError(f"seed must be a whole number from {-2**31} to {2**31 - 1}; "
                          f"got {seed!r}")
 
