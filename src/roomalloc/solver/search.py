@@ -361,15 +361,20 @@ def _stages(state: _SolveState) -> list[Stage]:
     ]
 
 
-class _Model:
-    """Build the full CP-SAT model, unless its estimated build time exceeds the time left
-    (then the start is the answer: better than overrunning the limit)."""
+class _StageOn:
+    """A stage of ``solve`` reading and writing the call's shared :class:`_SolveState`."""
 
-    name = "model"
     essential = False
 
     def __init__(self, state: _SolveState) -> None:
         self.state = state
+
+
+class _Model(_StageOn):
+    """Build the full CP-SAT model, unless its estimated build time exceeds the time left
+    (then the start is the answer: better than overrunning the limit)."""
+
+    name = "model"
 
     def accepts(self, run: Run) -> bool:
         return True
@@ -387,7 +392,7 @@ class _Model:
         self.state.build_seconds = time.perf_counter() - began
 
 
-class _Start:
+class _Start(_StageOn):
     """The first allocation: the caller's hint, or the cautious greedy one.
 
     On large models the greedy start gives the search a first allocation long before the LP
@@ -397,9 +402,6 @@ class _Start:
 
     name = "start"
     essential = True
-
-    def __init__(self, state: _SolveState) -> None:
-        self.state = state
 
     def accepts(self, run: Run) -> bool:
         return True
@@ -415,7 +417,7 @@ class _Start:
         run.offer(start)
 
 
-class _ShortlistSearch:
+class _ShortlistSearch(_StageOn):
     """Search each resident's shortlist of rooms (:mod:`roomalloc.solver.shortlist`).
 
     It gets ``_SHORTLIST_SHARE`` of the time left, at most ``_SHORTLIST_CAP`` seconds. Its
@@ -424,10 +426,6 @@ class _ShortlistSearch:
     """
 
     name = "shortlist search"
-    essential = False
-
-    def __init__(self, state: _SolveState) -> None:
-        self.state = state
 
     def accepts(self, run: Run) -> bool:
         built = self.state.built
@@ -454,7 +452,7 @@ class _ShortlistSearch:
         _search_into(run, self.state, short, end, _Watcher(short, run, bounded=False))
 
 
-class _Pricing:
+class _Pricing(_StageOn):
     """Price the room configurations: the bound ``L``, and a proof when ``L`` meets the start.
 
     Runs on problems the configurations apply to (no stays, custom rules or rounded terms),
@@ -463,10 +461,6 @@ class _Pricing:
     """
 
     name = "pricing"
-    essential = False
-
-    def __init__(self, state: _SolveState) -> None:
-        self.state = state
 
     def accepts(self, run: Run) -> bool:
         built = self.state.built
@@ -496,7 +490,7 @@ class _Pricing:
             run.prove_optimal()  # integer objective: nothing reaches the next unit
 
 
-class _Packing:
+class _Packing(_StageOn):
     """The best allocation made of the priced configurations (a set-packing model).
 
     It gets ``_PACKING_SHARE`` of the time left, at most ``_PACKING_CAP`` seconds; its bound is
@@ -504,10 +498,6 @@ class _Packing:
     """
 
     name = "packing"
-    essential = False
-
-    def __init__(self, state: _SolveState) -> None:
-        self.state = state
 
     def accepts(self, run: Run) -> bool:
         return self.state.prices is not None and run.incumbent is not None
@@ -529,7 +519,7 @@ class _Packing:
             run.prove_optimal()
 
 
-class _RestrictedSearch:
+class _RestrictedSearch(_StageOn):
     """Search only the placements an allocation better than the incumbent may use.
 
     Every allocation better than the incumbent lies in the restricted model, so its search is
@@ -542,7 +532,6 @@ class _RestrictedSearch:
     """
 
     name = "restricted search"
-    essential = False
 
     def __init__(self, state: _SolveState, *, first: bool) -> None:
         self.state = state
@@ -619,7 +608,7 @@ class _RestrictedSearch:
                 state.stop_at = float(math.ceil(target))
 
 
-class _FullSearch:
+class _FullSearch(_StageOn):
     """CP-SAT over the full model from the incumbent (or the start), until the deadline.
 
     With ``stop_for_restricted`` it stops at an allocation close enough to the configurations'
@@ -628,7 +617,6 @@ class _FullSearch:
     """
 
     name = "full search"
-    essential = False
 
     def __init__(self, state: _SolveState, *, stop_for_restricted: bool) -> None:
         self.state = state
