@@ -31,7 +31,7 @@ from roomalloc.candidates import Candidates, candidate_matrix
 from roomalloc.errors import PluginError
 from roomalloc.model import Problem, TermSpec
 from roomalloc.rules.base import Rule
-from roomalloc.solver.context import BuildContext, in_time
+from roomalloc.solver.context import BUILD_OVER_PLACEMENTS, BuildContext, in_time
 from roomalloc.solver.linear import Linear, Scaled, scale
 from roomalloc.solver.requirements import Requirement
 from roomalloc.terms import Term, get_term
@@ -118,9 +118,6 @@ class BuiltModel:
             model.add_hint(get(index), int(value))
         return True
 
-
-#: The rest of a build takes about this many times its placements' time.
-_AFTER_PLACEMENTS = 1.5
 
 def _builtin_rules() -> tuple[Rule, ...]:
     from roomalloc.rules.builtin import BUILTIN_RULES
@@ -216,11 +213,9 @@ def build_model(
     began = time.perf_counter()
     ctx = BuildContext(problem, model, candidates, guarded=guarded, deadline=deadline)
     placement_count = candidates.pair_count
-    # The placements are about a third of the build (13 of 33 s for a 1,000-resident campus):
-    # give up now rather than at the deadline when the rest cannot fit.
-    in_time(deadline)
+    # Give up now rather than at the deadline when the rest cannot fit.
     if deadline is not None:
-        in_time(deadline - _AFTER_PLACEMENTS * (time.perf_counter() - began))
+        in_time(deadline - (BUILD_OVER_PLACEMENTS - 1) * (time.perf_counter() - began))
     _add_rules(ctx, rules, deadline)
     scaled: Scaled | None = None
     tolerance = 0.0

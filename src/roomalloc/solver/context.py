@@ -83,6 +83,9 @@ def in_time(deadline: float | None) -> None:
 
 #: Placement variables created between two looks at the deadline.
 _DEADLINE_EVERY = 50_000
+#: The whole build takes about this many times its placements' time (13 of 33 s for a
+#: 1,000-resident campus): the placements' pace tells early whether the build can fit.
+BUILD_OVER_PLACEMENTS = 2.5
 
 
 class BuildContext:
@@ -128,9 +131,14 @@ class BuildContext:
         res_ids, room_ids = self.candidates.resident_ids, self.candidates.room_ids
         rows, cols = np.nonzero(self.candidates.allowed)
         new = self.model.new_bool_var
+        began, total = time.perf_counter(), max(1, len(rows))
         for n, (i, j) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
-            if n % _DEADLINE_EVERY == 0:
-                in_time(self.deadline)
+            if n % _DEADLINE_EVERY == 0 and self.deadline is not None:
+                # Give up as soon as the pace so far says the whole build cannot fit: a
+                # partial model left at the deadline takes long to free (17 s at 2,000
+                # residents on a loaded machine).
+                projected = (time.perf_counter() - began) * total / max(1, n)
+                in_time(self.deadline - BUILD_OVER_PLACEMENTS * projected + projected * n / total)
             r, k = res_ids[i], room_ids[j]
             var = new(f"x[{r}|{k}]")
             self.placements[r][k] = var
