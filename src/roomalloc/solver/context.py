@@ -131,13 +131,14 @@ class BuildContext:
         res_ids, room_ids = self.candidates.resident_ids, self.candidates.room_ids
         rows, cols = np.nonzero(self.candidates.allowed)
         new = self.model.new_bool_var
-        began, total = time.perf_counter(), max(1, len(rows))
-        for n, (i, j) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
-            if n % _DEADLINE_EVERY == 0 and self.deadline is not None:
+        pairs = list(zip(rows.tolist(), cols.tolist(), strict=True))
+        began, total = time.perf_counter(), len(pairs)
+        for n, (i, j) in enumerate(pairs):
+            if n % _DEADLINE_EVERY == 0 and n and self.deadline is not None:
                 # Give up as soon as the pace so far says the whole build cannot fit: a
                 # partial model left at the deadline takes long to free (17 s at 2,000
                 # residents on a loaded machine).
-                projected = (time.perf_counter() - began) * total / max(1, n)
+                projected = (time.perf_counter() - began) * total / n
                 in_time(self.deadline - BUILD_OVER_PLACEMENTS * projected + projected * n / total)
             r, k = res_ids[i], room_ids[j]
             var = new(f"x[{r}|{k}]")
