@@ -40,7 +40,7 @@ from roomalloc.rules.base import Rule
 from roomalloc.solver.builder import BuiltModel, build_model, objective_terms
 from roomalloc.solver.configurations import Prices, RoomConfigurations
 from roomalloc.solver.context import OutOfTime
-from roomalloc.solver.driver import STOP_SIGNALS, Progress, Run, Stage, drive
+from roomalloc.solver.driver import STOP_SIGNALS, Run, Stage, drive
 from roomalloc.solver.greedy import greedy_allocation
 from roomalloc.solver.shortlist import SHORTLIST_SIZE, shortlist
 from roomalloc.validation import as_problem
