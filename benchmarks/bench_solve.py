@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
+import resource
 import sys
 import time
 
@@ -36,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="one JSON line instead of text")
     parser.add_argument("--save", metavar="RESULT.json",
                         help="also write the result (the allocation) there, atomically")
+    parser.add_argument("--no-model-stats", action="store_true",
+                        help="skip the separate model build that counts variables, so that "
+                        "the peak RSS is the solve's own")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -43,9 +48,12 @@ def main(argv: list[str] | None = None) -> int:
     problem = cohort(residents=args.residents, seed=args.seed, preset=args.preset, **knobs)
     generated = time.perf_counter() - started
 
-    started = time.perf_counter()
-    built = build_model(problem)
-    build_seconds = time.perf_counter() - started
+    stats: dict[str, int] = {}
+    build_seconds = None
+    if not args.no_model_stats:
+        started = time.perf_counter()
+        stats = build_model(problem).stats
+        build_seconds = round(time.perf_counter() - started, 2)
 
     first: list[float] = []
     last: list[tuple[float, float, float | None]] = []
@@ -57,8 +65,12 @@ def main(argv: list[str] | None = None) -> int:
         if not args.json:
             print(f"  {elapsed:8.1f}s objective {objective:.1f} bound {bound}", file=sys.stderr)
 
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
     result = roomalloc.solve(problem, time_limit=args.time_limit, workers=args.workers,
                              seed=0, progress=progress)
+    wall = time.perf_counter() - started
+    load_after = os.getloadavg()[0]
     report = roomalloc.check(problem, result)
     if args.save:
         save_result(result, args.save)
@@ -74,17 +86,21 @@ def main(argv: list[str] | None = None) -> int:
         "seed": args.seed,
         "workers": args.workers,
         "time_limit": args.time_limit,
-        "placement_variables": built.stats["placement_variables"],
-        "variables": built.stats["variables"],
-        "constraints": built.stats["constraints"],
+        "placement_variables": stats.get("placement_variables"),
+        "variables": stats.get("variables"),
+        "constraints": stats.get("constraints"),
         "generate_seconds": round(generated, 2),
-        "build_seconds": round(build_seconds, 2),
+        "build_seconds": build_seconds,
         "first_solution_seconds": round(first[0], 2) if first else None,
         "status": result.status,
         "objective": result.objective,
         "bound": result.bound,
         "gap": gap,
         "solve_seconds": round(result.solve_seconds, 2),
+        "wall_seconds": round(wall, 2),
+        "interrupted": result.interrupted,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "load_1min": [round(load_before, 2), round(load_after, 2)],
         "valid": report.ok,
         "housed": sum(k is not None for k in result.assignments.values()),
         "python": platform.python_version(),

@@ -81,14 +81,14 @@ def test_nothing_found_in_time_is_unknown_with_no_assignments() -> None:
     # A starting allocation that breaks a rule (required residents unhoused) is no fallback.
     bad_start = {r.id: None for r in p.residents}
     assert any(r.required for r in p.residents)
-    result = roomalloc.solve(p, time_limit=0.0, workers=1, hint=bad_start)
+    result = roomalloc.solve(p, time_limit=1e-3, workers=1, hint=bad_start)
     assert result.status == "unknown"
     assert result.assignments == {}
 
 
 def test_a_valid_start_is_returned_as_feasible_when_the_search_finds_nothing() -> None:
     p = cohort(residents=60, seed=2)
-    result = roomalloc.solve(p, time_limit=0.0, workers=1)  # default start: the greedy
+    result = roomalloc.solve(p, time_limit=1e-3, workers=1)  # default start: the greedy
     assert result.status == "feasible"
     assert set(result.assignments) == {r.id for r in p.residents}
     report = roomalloc.check(p, result)
@@ -262,8 +262,9 @@ def test_the_time_limit_covers_the_model_build(
 
     monkeypatch.setattr(search, "build_model", slow_build)
     result = roomalloc.solve(cohort(residents=30, seed=2), time_limit=0.4, workers=1)
-    assert [solver.parameters.max_time_in_seconds for solver, _ in searches] == [0.0]
+    assert searches == []  # no search starts once the limit is spent
     assert result.status == "feasible"  # the greedy start, which passes check
+    assert result.bound is None  # nothing proved anything
 
 
 def test_roommate_literals_exist_only_in_rooms_with_two_beds_or_more() -> None:

@@ -126,8 +126,8 @@ def test_ctrl_c_in_the_shortlist_search_returns_its_best_allocation(
         os.kill(os.getpid(), signal.SIGINT)
 
     result = roomalloc.solve(p, workers=1, seed=0, time_limit=300, progress=interrupt)
-    assert len(searches) == 2 and _limits(searches)[1] == 0.0  # the full model: no time
-    assert result.status == "feasible"
+    assert len(searches) == 1  # the full search never starts after the Ctrl-C
+    assert result.status == "feasible" and result.interrupted
     assert set(result.assignments) == {r.id for r in p.residents}
     assert roomalloc.check(p, result).ok
 

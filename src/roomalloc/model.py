@@ -499,7 +499,9 @@ class Result(_Frozen):
     ``assignments`` maps **every** resident id of the problem to a room id or ``None``
     (unhoused); it is empty only when the status is ``infeasible`` or ``unknown``.
     ``diagnosis`` (an addition to format version 1, omitted from JSON when empty) holds the
-    plain-words reasons an infeasible problem cannot be solved.
+    plain-words reasons an infeasible problem cannot be solved. ``interrupted`` (an addition,
+    omitted from JSON when false) says a Ctrl-C or SIGTERM stopped the solve: the allocation is
+    the best found until then, and the bound is what was proven until then.
     """
 
     status: Status
@@ -509,6 +511,7 @@ class Result(_Frozen):
     terms: dict[Text, Number] = Field(default_factory=dict)
     solve_seconds: Annotated[Number, Field(ge=0)] = 0.0
     diagnosis: tuple[Text, ...] = ()
+    interrupted: Flag = False
 
     @model_serializer(mode="wrap")
     def _omit_empty_diagnosis(
@@ -517,6 +520,8 @@ class Result(_Frozen):
         data: dict[str, Any] = handler(self)
         if not data.get("diagnosis", ()):
             data.pop("diagnosis", None)
+        if not data.get("interrupted", False):
+            data.pop("interrupted", None)
         return data
 
     def to_frame(self, problem: Problem) -> Any:

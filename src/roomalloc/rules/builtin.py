@@ -49,6 +49,7 @@ class Capacity(_BuiltinRule):
 
     def add_to_model(self, ctx: BuildContext) -> None:
         for room in ctx.problem.rooms:
+            ctx.in_time()
             occupants = ctx.occupants[room.id]
             if len(occupants) <= room.capacity:
                 continue
@@ -84,6 +85,7 @@ class GenderMixing(_BuiltinRule):
         if ctx.problem.rules.gender_mixing != "forbid":
             return
         for room in ctx.problem.rooms:
+            ctx.in_time()
             occupants = ctx.occupants[room.id]
             if len({ctx.resident(r).gender for r in occupants}) <= 1:
                 continue
@@ -158,6 +160,7 @@ class Private(_BuiltinRule):
     @staticmethod
     def _per_room(ctx: BuildContext, private: set[str]) -> None:
         for room in ctx.problem.rooms:
+            ctx.in_time()
             occupants = ctx.occupants[room.id]
             here = [r for r in occupants if r in private]
             if not here or len(occupants) < 2:

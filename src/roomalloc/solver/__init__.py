@@ -7,9 +7,10 @@ rules.
 
 from roomalloc.solver.builder import BuiltModel, build_model
 from roomalloc.solver.context import BuildContext, RoomSegment
+from roomalloc.solver.driver import Progress
 from roomalloc.solver.linear import Linear
 from roomalloc.solver.requirements import Requirement
-from roomalloc.solver.search import Progress, solve
+from roomalloc.solver.search import solve
 
 __all__ = [
     "BuildContext",

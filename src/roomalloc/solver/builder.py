@@ -20,6 +20,7 @@ Example
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,12 +29,12 @@ from ortools.sat.python import cp_model
 
 from roomalloc.candidates import Candidates, candidate_matrix
 from roomalloc.errors import PluginError
-from roomalloc.model import Problem
+from roomalloc.model import Problem, TermSpec
 from roomalloc.rules.base import Rule
-from roomalloc.solver.context import BuildContext
+from roomalloc.solver.context import BUILD_OVER_PLACEMENTS, BuildContext, in_time
 from roomalloc.solver.linear import Linear, Scaled, scale
 from roomalloc.solver.requirements import Requirement
-from roomalloc.terms import get_term
+from roomalloc.terms import Term, get_term
 
 
 @dataclass
@@ -124,9 +125,10 @@ def _builtin_rules() -> tuple[Rule, ...]:
     return BUILTIN_RULES
 
 
-def _add_rules(ctx: BuildContext, rules: Sequence[Rule]) -> None:
+def _add_rules(ctx: BuildContext, rules: Sequence[Rule], deadline: float | None = None) -> None:
     for rule in _builtin_rules():
         rule.add_to_model(ctx)
+        in_time(deadline)
     seen: set[str] = {r.name for r in _builtin_rules()}
     for rule in rules:
         if not isinstance(rule, Rule) or not rule.name:
@@ -139,22 +141,38 @@ def _add_rules(ctx: BuildContext, rules: Sequence[Rule]) -> None:
             rule.add_to_model(ctx)
         finally:
             ctx._current = None
+        in_time(deadline)
+
+
+def objective_terms(problem: Problem) -> list[tuple[TermSpec, Term]]:
+    """Each weighted term of ``problem``'s objective with its registered :class:`Term`.
+
+    Raises :class:`PluginError` for a term that is not registered.
+
+    >>> from roomalloc import Problem
+    >>> [spec.term for spec, _ in objective_terms(Problem())][:2]
+    ['housed', 'preferences']
+    """
+    out = []
+    for spec in problem.objective:
+        if spec.weight == 0:
+            continue
+        try:
+            out.append((spec, get_term(spec.term)))
+        except KeyError:
+            raise PluginError(
+                f"objective term {spec.term!r} is not registered; register it with "
+                "roomalloc.register_term before solving"
+            ) from None
+    return out
 
 
 def _objective(ctx: BuildContext, problem: Problem) -> tuple[Linear, float]:
     """The weighted objective as one float expression, and its total declared tolerance."""
     total = Linear()
     tolerance = 0.0
-    for spec in problem.objective:
-        if spec.weight == 0:
-            continue
-        try:
-            term = get_term(spec.term)
-        except KeyError:
-            raise PluginError(
-                f"objective term {spec.term!r} is not registered; register it with "
-                "roomalloc.register_term before solving"
-            ) from None
+    for spec, term in objective_terms(problem):
+        in_time(ctx.deadline)
         before = ctx._tolerance
         expr = term.add_to_model(ctx)
         try:
@@ -174,6 +192,7 @@ def build_model(
     objective: bool = True,
     guarded: bool = False,
     candidates: Candidates | None = None,
+    deadline: float | None = None,
 ) -> BuiltModel:
     """The CP-SAT model of ``problem`` with the built-in and the given custom ``rules``.
 
@@ -184,18 +203,25 @@ def build_model(
     switched off too; a diagnosis passes the guards to CP-SAT as assumptions.
     ``candidates`` replaces the problem's own candidate matrix: a model over fewer pairs
     (:func:`roomalloc.solver.shortlist.shortlist`), whose allocations are allocations of the
-    problem but whose bound is not its bound.
+    problem but whose bound is not its bound. ``deadline`` (on :func:`time.perf_counter`)
+    makes the build give up with :class:`roomalloc.solver.context.OutOfTime` once it has
+    passed, or as soon as the rest of the build cannot fit before it.
     """
     model = cp_model.CpModel()
     if candidates is None:
         candidates = candidate_matrix(problem, lock=not guarded)
-    ctx = BuildContext(problem, model, candidates, guarded=guarded)
+    began = time.perf_counter()
+    ctx = BuildContext(problem, model, candidates, guarded=guarded, deadline=deadline)
     placement_count = candidates.pair_count
-    _add_rules(ctx, rules)
+    # Give up now rather than at the deadline when the rest cannot fit.
+    if deadline is not None:
+        in_time(deadline - (BUILD_OVER_PLACEMENTS - 1) * (time.perf_counter() - began))
+    _add_rules(ctx, rules, deadline)
     scaled: Scaled | None = None
     tolerance = 0.0
     if objective:
         expr, tolerance = _objective(ctx, problem)
+        in_time(deadline)
         if expr.variables():
             scaled = scale(expr, model)
             model.maximize(scaled.expression())

@@ -1,11 +1,12 @@
-"""``roomalloc.solve``: build the model, let CP-SAT search, return an honest :class:`Result`.
+"""``roomalloc.solve``: the stages of a solve, run by the driver (:mod:`roomalloc.solver.driver`).
 
-The result's ``objective`` and ``terms`` are recomputed from the allocation with
-:func:`roomalloc.evaluate`, never read from CP-SAT. ``bound`` is CP-SAT's best proven bound
-converted back to objective units plus the scaling tolerance, or the room configurations' bound
-when that is lower (:mod:`roomalloc.solver.configurations`), so it is a true upper bound on
-the best achievable objective. Ctrl-C during the search stops it and returns the best
-allocation found so far.
+:func:`solve` builds the model and hands a :class:`~roomalloc.solver.driver.Run` to the
+driver with the chain of stages (``_stages``): the start (a hint or the greedy allocation), the
+shortlist search, the room configurations' prices, their packing, the restricted search, and
+the full search. Each stage offers allocations and reports what it proved; the driver alone
+decides the status and the one bound, and verifies the allocation with :func:`roomalloc.check`.
+The result's ``objective`` and ``terms`` are recomputed from the allocation, never read from
+CP-SAT. Ctrl-C or SIGTERM stops the call and returns the best allocation found so far.
 
 Example
 -------
@@ -22,29 +23,27 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ortools.sat.python import cp_model
 
-from roomalloc.candidates import Candidates
-from roomalloc.evaluation import evaluate
-from roomalloc.model import Problem, Result, Status
+from roomalloc.candidates import Candidates, candidate_matrix
+from roomalloc.model import Problem, Result
 from roomalloc.progress import ProgressOption, as_progress, reported
 from roomalloc.rules.base import Rule
-from roomalloc.solver.builder import BuiltModel, build_model
+from roomalloc.solver.builder import BuiltModel, build_model, objective_terms
 from roomalloc.solver.configurations import Prices, RoomConfigurations
+from roomalloc.solver.context import OutOfTime
+from roomalloc.solver.driver import STOP_SIGNALS, Run, Stage, drive
 from roomalloc.solver.greedy import greedy_allocation
 from roomalloc.solver.shortlist import SHORTLIST_SIZE, shortlist
 from roomalloc.validation import as_problem
-from roomalloc.verifier import check
-
-#: ``progress(elapsed_seconds, objective, bound)``, called on each improving solution.
-Progress = Callable[[float, float, float | None], None]
 
 #: The shortlist search (:mod:`roomalloc.solver.shortlist`) runs when the full model has more
 #: than ``_SHORTLIST_FROM`` times the pairs of the shortlists, and gets ``_SHORTLIST_SHARE`` of
@@ -81,31 +80,33 @@ _CLOSE_ENOUGH = 5.0
 _COMPLETION_SHARE = 0.2
 _COMPLETION_CAP = 30.0
 
-_STATUS: dict[Any, Status] = {
-    cp_model.OPTIMAL: "optimal",
-    cp_model.FEASIBLE: "feasible",
-    cp_model.INFEASIBLE: "infeasible",
-    cp_model.UNKNOWN: "unknown",
-}
+#: Steps that cannot be interrupted are budgeted before they start, from the size of their
+#: model. Building the full model took 34 s for the 1.39 million placement pairs of a
+#: 2,000-resident campus (2 cores shared, load 2): about ``_BUILD_PER_PAIR`` seconds a pair.
+#: CP-SAT then needed 18 s only to load that model, with a time limit of 0 s (``_LOAD_SHARE``
+#: of the build, not counted by CP-SAT's own limit), and the hint 7 s (``_HINT_SHARE``); the
+#: room configurations' set-up took 10 s (``_CONFIGURATIONS_SHARE``). The build time measured
+#: on the call's own machine, under its own load, scales these estimates.
+_BUILD_PER_PAIR = 2.5e-5
+_LOAD_SHARE = 0.55
+_HINT_SHARE = 0.25
+_CONFIGURATIONS_SHARE = 0.35
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
-    """Reports each improving solution to the progress callback; notes a Ctrl-C.
+    """Reports each improving solution to the progress callback; notes a Ctrl-C or SIGTERM.
 
-    ``elapsed`` counts from ``started`` (the start of the ``solve`` call). A search that is not
-    ``bounded`` (the shortlist's, the packing's) reports ``ceiling``, a bound known from
-    elsewhere, or no bound: its own bound is not the problem's.
+    A search that is ``bounded`` (over the whole problem, or over a model that holds every
+    better allocation) reports the lesser of its own bound and the run's; one that is not (the
+    shortlist's, the packing's) only the run's: its own bound is not the problem's.
     """
 
-    def __init__(self, built: BuiltModel, progress: Progress | None, started: float,
-                 *, bounded: bool = True, ceiling: float | None = None,
+    def __init__(self, built: BuiltModel, run: Run, *, bounded: bool = True,
                  stop_at: float | None = None) -> None:
         super().__init__()
         self._built = built
-        self._progress = progress
-        self._started = started
-        self._bounded = bounded
-        self._ceiling = ceiling  # a bound known from elsewhere, in objective units
+        self._run = run
+        self.bounded = bounded
         self._stop_at = stop_at  # stop once CP-SAT's (integer) objective reaches this
         self.solutions = 0
         self.interrupted = False
@@ -117,30 +118,27 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             self.close_enough = True
             self._stop_at = None
             self.stop_search()
-        if self._progress is None:
+        progress = self._run.progress
+        if progress is None:
             return
-        elapsed = time.perf_counter() - self._started
         scaled = self._built.objective
         if scaled is None:
-            self._progress(elapsed, 0.0, None)
+            progress(self._run.elapsed(), 0.0, None)
             return
         objective = scaled.to_objective(self.objective_value)
-        bound = None
-        if self._bounded:
-            bound = scaled.to_objective(self.best_objective_bound) + self._built.tolerance
-            if self._ceiling is not None:
-                bound = max(objective, min(bound, self._ceiling))
-        elif self._ceiling is not None:  # the search's own bound is not the problem's
-            bound = max(objective, self._ceiling)
-        self._progress(elapsed, objective, bound)
+        own = None
+        if self.bounded:
+            own = scaled.to_objective(self.best_objective_bound) + self._built.tolerance
+        progress(self._run.elapsed(), objective, self._run.bound_with(own))
 
 
 def _run_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: Any) -> int:
-    """Solve in a worker thread so that Ctrl-C in the main thread can stop the search.
+    """Solve in a worker thread so that Ctrl-C or SIGTERM in the main thread can stop the search.
 
-    While the search runs, SIGINT stops it (``stop_search``) instead of raising
-    KeyboardInterrupt, so a second Ctrl-C that lands while the search winds down cannot escape
-    and lose the allocation found. The main thread waits on an Event, not on ``Thread.join``: a
+    While the search runs, SIGINT and SIGTERM stop it (``stop_search``) instead of raising
+    KeyboardInterrupt or ending the process, so a second signal that lands while the search
+    winds down cannot escape and lose the allocation found; the previous handlers come back
+    afterwards. The main thread waits on an Event, not on ``Thread.join``: a
     join interrupted by a signal can leave the thread looking finished while it still runs
     (Python < 3.13). Off the main thread (where signals cannot be handled) the search runs
     without the handler.
@@ -161,12 +159,12 @@ def _run_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel, watch
             watcher.interrupted = True
         solver.stop_search()
 
-    def on_sigint(signum: int, frame: Any) -> None:
+    def on_signal(signum: int, frame: Any) -> None:
         stop()
 
     worker = threading.Thread(target=run, name="roomalloc-cp-sat", daemon=True)
     in_main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, on_sigint) if in_main else None
+    previous = {s: signal.signal(s, on_signal) for s in STOP_SIGNALS} if in_main else {}
     try:
         worker.start()
         while not done.is_set():
@@ -176,8 +174,9 @@ def _run_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel, watch
                 stop()
         worker.join()
     finally:
-        if in_main and previous is not None:
-            signal.signal(signal.SIGINT, previous)
+        for s, handler in previous.items():
+            if handler is not None:  # None: set outside Python, cannot be put back
+                signal.signal(s, handler)
     if "error" in outcome:
         raise outcome["error"]
     status: int = outcome["status"]
@@ -219,6 +218,34 @@ def _diagnosis(problem: Problem, rules: Sequence[Rule]) -> tuple[str, ...]:
     return tuple(str(m) for m in diagnose(problem, rules=rules).messages)
 
 
+def _checked_arguments(time_limit: float | None, workers: int, seed: int) -> None:
+    """Raise ``ValueError`` naming ``time_limit``, ``workers`` or ``seed`` when one is unusable.
+
+    >>> _checked_arguments(float("nan"), 0, 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: time_limit must be a finite number of seconds above 0, or None; got nan
+    """
+    if time_limit is not None and (
+        isinstance(time_limit, bool) or not isinstance(time_limit, numbers.Real)
+        or not math.isfinite(time_limit) or time_limit <= 0 or time_limit > _MAX_TIME_LIMIT
+    ):
+        raise ValueError("time_limit must be a finite number of seconds above 0, or None; "
+                         f"got {time_limit!r}")
+    if (isinstance(workers, bool) or not isinstance(workers, numbers.Integral)
+            or not 0 <= workers <= 256):
+        raise ValueError("workers must be a whole number from 0 (one per core) to 256; "
+                         f"got {workers!r}")
+    if (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
+            or not -2**31 <= seed < 2**31):
+        raise ValueError(f"seed must be a whole number from {-2**31} to {2**31 - 1}; "
+                         f"got {seed!r}")
+
+
+#: Longer limits than this (about 31 years) are surely a mistake and would overflow clocks.
+_MAX_TIME_LIMIT = 1e9
+
+
 @reported
 def solve(
     problem: Problem,
@@ -236,8 +263,9 @@ def solve(
 ) -> Result:
     """Find the best allocation of ``problem``: every hard rule holds, the objective is maximal.
 
-    ``time_limit`` in seconds (``None``: no limit); ``workers`` CP-SAT search workers (0: one
-    per core); ``seed`` the random seed (the same seed with ``workers=1`` gives the same
+    ``time_limit`` in seconds, the whole call's wall time (a finite number above 0; ``None``:
+    no limit); ``workers`` CP-SAT search workers (0: one per core, at most 256); ``seed`` the
+    random seed (a 32-bit integer; the same seed with ``workers=1`` gives the same
     allocation); ``hint`` a previous allocation used as a warm start (default: a quick
     cautious greedy allocation, :func:`roomalloc.solver.greedy.greedy_allocation`);
     ``progress`` is called as
@@ -255,112 +283,415 @@ def solve(
 
     Status: ``optimal`` (proven), ``feasible`` (valid, not proven optimal), ``infeasible``
     (proven impossible) or ``unknown`` (nothing found in time). Every resident appears in
-    ``assignments`` unless the status is ``infeasible`` or ``unknown``.
+    ``assignments`` unless the status is ``infeasible`` or ``unknown``. ``bound`` is an upper
+    bound some step proved, or ``None``. The allocation is verified with
+    :func:`roomalloc.check` (custom rules included) before it is returned: a custom rule whose
+    check rejects what its model allowed raises :class:`roomalloc.PluginError`. Ctrl-C or
+    SIGTERM stops the call: the best allocation so far comes back with ``interrupted`` set.
+    Raises ``ValueError`` for an unusable ``time_limit``, ``workers`` or ``seed``.
     """
     progress = as_progress(progress)  # "bar" -> a bar (roomalloc.progress)
     started = time.perf_counter()
+    _checked_arguments(time_limit, workers, seed)
     problem = as_problem(problem)  # a plain mapping is validated into a Problem
-    deadline = None if time_limit is None else started + float(time_limit)
-    built = build_model(problem, rules=rules)
-    if hint is not None:
-        start = dict(hint.assignments if isinstance(hint, Result) else hint)
-    else:
-        # A cautious greedy start: on large models it gives the search a first allocation
-        # long before the LP relaxation is solved.
-        start = greedy_allocation(problem, built.candidates)
-    options = (workers, seed, parameters)
-    interrupted = False
-    if shortlists and _worth_shortlisting(built.candidates):
-        start, interrupted = _shortlist_search(problem, rules, built, start, deadline, options,
-                                               progress, started)
-    proof: _Proof | None = None
-    if configurations is None:
-        configurations = _worth_configurations(built.candidates)
-    if configurations and not interrupted:
-        proof = _Proof.of(problem, rules, built, start)
-    if proof is not None:
-        done = proof.run(start, deadline, options, progress, started)
-        if done is not None:
-            return done
-        start = proof.start
-    ceiling = stop_at = None
-    if proof is not None and proof.prices is not None:
-        ceiling, stop_at = proof.ceiling, proof.stop_at
-    watcher = _Watcher(built, progress, started, ceiling=ceiling, stop_at=stop_at)
-    watcher.interrupted = interrupted
-    solver, code = _search(built, start, deadline, options, watcher)
-    if proof is not None and watcher.close_enough and not watcher.interrupted:
-        # The full search found an allocation close enough to the configurations' bound for
-        # the restricted search to pay: go on from there, or on with the full search.
-        start = built.assignments(solver.boolean_value)
-        done = proof.restricted(start, deadline, options, progress, started)
-        if done is not None:
-            return done
-        watcher = _Watcher(built, progress, started, ceiling=ceiling)
-        solver, code = _search(built, start, deadline, options, watcher)
+    objective_terms(problem)  # an unregistered term is an error before any work
+    run = Run(problem, rules=rules, time_limit=None if time_limit is None else float(time_limit),
+              progress=progress, started=started)
+    if diagnose:
+        run.diagnose = lambda: _diagnosis(problem, rules)
+    state = _SolveState(options=(workers, seed, parameters), hint=hint,
+                        shortlists=shortlists, configurations=configurations)
+    result = drive(run, _stages(state))
+    # Freeing a large model takes seconds (2.7 s for a 2,000-resident ward under load): let a
+    # background thread drop the last reference, so that the call returns within its limit.
+    models = [state]
+    del state
+    threading.Thread(target=models.clear, name="roomalloc-free", daemon=True).start()
+    return result
+
+
+@dataclasses.dataclass
+class _SolveState:
+    """What the stages of one ``solve`` call share beside the :class:`Run`."""
+
+    options: _Options
+    hint: Result | Mapping[str, str | None] | None = None
+    shortlists: bool = True
+    configurations: bool | None = None
+    candidates: Candidates | None = None
+    built: BuiltModel | None = None
+    #: Seconds the full model took to build: the yardstick for what cannot be interrupted.
+    build_seconds: float = 0.0
+    configs: RoomConfigurations | None = None
+    prices: Prices | None = None
+    #: CP-SAT objective at which the full search should stop for a restricted search.
+    stop_at: float | None = None
+    #: The full search stopped at ``stop_at``: the restricted search goes on from there.
+    close_enough: bool = False
+
+    def overhead(self, pairs: int) -> float:
+        """Seconds a search over a model of ``pairs`` placement pairs costs before searching:
+        its hint and CP-SAT's loading of the model."""
+        return (_LOAD_SHARE + _HINT_SHARE) * self.build_estimate(pairs)
+
+    def loading(self, pairs: int) -> float:
+        """Seconds CP-SAT takes to load a model of ``pairs`` placement pairs (beyond its
+        own time limit)."""
+        return _LOAD_SHARE * self.build_estimate(pairs)
+
+    def build_estimate(self, pairs: int) -> float:
+        """Seconds a model of ``pairs`` placement pairs takes to build."""
+        if self.built is None or self.build_seconds <= 0:
+            return _BUILD_PER_PAIR * pairs
+        return self.build_seconds * pairs / max(1, self.built.candidates.pair_count)
+
+
+def _fits(run: Run, seconds: float) -> bool:
+    """Whether a step that cannot be interrupted, of about ``seconds``, fits in the time left."""
+    left = run.time_left()
+    return left is None or seconds < left
+
+
+def _stages(state: _SolveState) -> list[Stage]:
+    """The chain of one ``solve`` call, in order (each runs when it accepts the run)."""
+    return [
+        _Start(state),
+        _Model(state),
+        _ShortlistSearch(state),
+        _Pricing(state),
+        _Packing(state),
+        _RestrictedSearch(state, first=True),
+        _FullSearch(state, stop_for_restricted=True),
+        _RestrictedSearch(state, first=False),
+        _FullSearch(state, stop_for_restricted=False),
+    ]
+
+
+class _StageOn:
+    """A stage of ``solve`` reading and writing the call's shared :class:`_SolveState`."""
+
+    essential = False
+
+    def __init__(self, state: _SolveState) -> None:
+        self.state = state
+
+
+class _Model(_StageOn):
+    """Build the full CP-SAT model, unless its estimated build time exceeds the time left
+    (then the start is the answer: better than overrunning the limit)."""
+
+    name = "model"
+
+    def accepts(self, run: Run) -> bool:
+        return True
+
+    def run(self, run: Run) -> None:
+        candidates = self.state.candidates or candidate_matrix(run.problem)
+        if not _fits(run, self.state.build_estimate(candidates.pair_count)):
+            return
+        began = time.perf_counter()
+        try:
+            self.state.built = build_model(run.problem, rules=run.rules, candidates=candidates,
+                                           deadline=run.deadline)
+        except OutOfTime:  # a loaded machine: slower than estimated
+            return
+        self.state.build_seconds = time.perf_counter() - began
+
+
+class _Start(_StageOn):
+    """The first allocation: the caller's hint, or the cautious greedy one.
+
+    On large models the greedy start gives the search a first allocation long before the LP
+    relaxation is solved. It becomes the incumbent when :func:`roomalloc.check` accepts it,
+    and the next search's hint either way.
+    """
+
+    name = "start"
+    essential = True
+
+    def accepts(self, run: Run) -> bool:
+        return True
+
+    def run(self, run: Run) -> None:
+        hint = self.state.hint
+        if hint is not None:
+            start = dict(hint.assignments if isinstance(hint, Result) else hint)
+        else:
+            self.state.candidates = candidate_matrix(run.problem)
+            start = greedy_allocation(run.problem, self.state.candidates)
+        run.start = start
+        run.offer(start)
+
+
+class _ShortlistSearch(_StageOn):
+    """Search each resident's shortlist of rooms (:mod:`roomalloc.solver.shortlist`).
+
+    It gets ``_SHORTLIST_SHARE`` of the time left, at most ``_SHORTLIST_CAP`` seconds. Its
+    allocations keep every rule of the problem (the shortlists only leave placements out); its
+    bound is not the problem's.
+    """
+
+    name = "shortlist search"
+
+    def accepts(self, run: Run) -> bool:
+        built = self.state.built
+        return (self.state.shortlists and built is not None
+                and _worth_shortlisting(built.candidates))
+
+    def run(self, run: Run) -> None:
+        built = self.state.built
+        assert built is not None
+        budget = run.share_of_time_left(_SHORTLIST_SHARE, _SHORTLIST_CAP)
+        _, seed, _ = self.state.options
+        candidates = shortlist(run.problem, built.candidates, run.start,
+                               size=SHORTLIST_SIZE, seed=seed)
+        pairs = candidates.pair_count
+        cost = self.state.build_estimate(pairs) + self.state.overhead(pairs)
+        if not _fits(run, cost) or cost >= budget:
+            return
+        end = run.until(budget)
+        try:
+            short = build_model(run.problem, rules=run.rules, candidates=candidates,
+                                deadline=end)
+        except OutOfTime:
+            return
+        _search_into(run, self.state, short, end, _Watcher(short, run, bounded=False))
+
+
+class _Pricing(_StageOn):
+    """Price the room configurations: the bound ``L``, and a proof when ``L`` meets the start.
+
+    Runs on problems the configurations apply to (no stays, custom rules or rounded terms),
+    from a valid incumbent, when ``configurations`` asks for it (by default on large problems).
+    It gets ``_PRICES_SHARE`` of the time left, at most ``_PRICES_CAP`` seconds.
+    """
+
+    name = "pricing"
+
+    def accepts(self, run: Run) -> bool:
+        built = self.state.built
+        if built is None or run.incumbent is None:
+            return False
+        wanted = self.state.configurations
+        if wanted is None:
+            wanted = _worth_configurations(built.candidates)
+        scaled = built.objective
+        return (bool(wanted) and scaled is not None and bool(scaled.variables)
+                and built.tolerance == 0
+                and _fits(run, _CONFIGURATIONS_SHARE * self.state.build_seconds))
+
+    def run(self, run: Run) -> None:
+        built = self.state.built
+        assert built is not None and built.objective is not None and run.incumbent is not None
+        configs = RoomConfigurations.of(built, run.rules)
+        if configs is None:
+            return
+        self.state.configs = configs
+        budget = run.share_of_time_left(_PRICES_SHARE, _PRICES_CAP)
+        incumbent = configs.value(run.incumbent)
+        prices = configs.prices(run.until(budget), start=run.incumbent, target=incumbent + 1)
+        self.state.prices = prices
+        run.prove(built.objective.to_objective(prices.bound))
+        if prices.bound < incumbent + 1:
+            run.prove_optimal()  # integer objective: nothing reaches the next unit
+
+
+class _Packing(_StageOn):
+    """The best allocation made of the priced configurations (a set-packing model).
+
+    It gets ``_PACKING_SHARE`` of the time left, at most ``_PACKING_CAP`` seconds; its bound is
+    not the problem's.
+    """
+
+    name = "packing"
+
+    def accepts(self, run: Run) -> bool:
+        return self.state.prices is not None and run.incumbent is not None
+
+    def run(self, run: Run) -> None:
+        configs, prices = self.state.configs, self.state.prices
+        assert configs is not None and prices is not None and run.incumbent is not None
+        budget = run.share_of_time_left(_PACKING_SHARE, _PACKING_CAP)
+        packing = configs.packing(prices, run.incumbent)
+        solver = cp_model.CpSolver()
+        watcher = _Watcher(configs.built, run, bounded=False)
+        _configure(solver, run.until(budget), self.state.options)
+        code = _run_interruptibly(solver, packing.model, watcher)
+        run.interrupted |= watcher.interrupted
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            # Every packing is valid by construction; offer checks it all the same.
+            run.offer(packing.assignments(solver.boolean_value))
+        if prices.bound < configs.value(run.incumbent) + 1:
+            run.prove_optimal()
+
+
+class _RestrictedSearch(_StageOn):
+    """Search only the placements an allocation better than the incumbent may use.
+
+    Every allocation better than the incumbent lies in the restricted model, so its search is
+    the whole search: its bound (when it found an allocation) bounds the problem, and its
+    infeasibility proves the incumbent optimal. Each better allocation found rules out more
+    placements, so the search stops at the first one and starts again from it, at most
+    ``_REFIXES`` times. The ``first`` instance runs after the packing, when the incumbent is
+    within ``_CLOSE_ENOUGH`` of the bound; when it declines, it sets the objective at which the
+    full search stops for the second instance.
+    """
+
+    name = "restricted search"
+
+    def __init__(self, state: _SolveState, *, first: bool) -> None:
+        self.state = state
+        self.first = first
+
+    def accepts(self, run: Run) -> bool:
+        state = self.state
+        if state.prices is None or state.configs is None or run.incumbent is None:
+            return False
+        return state.prices.converged if self.first else state.close_enough
+
+    def run(self, run: Run) -> None:
+        for round_ in range(_REFIXES + 1):
+            went_on = self._once(run, first=round_ == 0, last=round_ == _REFIXES)
+            if not went_on:
+                return
+
+    def _once(self, run: Run, *, first: bool, last: bool) -> bool:
+        """One restricted search: whether it stopped at a better allocation to go on from."""
+        state, problem = self.state, run.problem
+        built, configs, prices = state.built, state.configs, state.prices
+        assert built is not None and configs is not None and prices is not None
+        assert run.incumbent is not None and built.objective is not None
+        incumbent = configs.value(run.incumbent)
+        if first and prices.bound - incumbent - 1 > _CLOSE_ENOUGH:
+            self._decline(run, incumbent)  # far from the bound: nearly every pair would stay
+            return False
+        allowed, must = configs.fixing(prices, incumbent)
+        pairs = int(allowed.sum())
+        if first and self._keeps_too_much(pairs):
+            self._decline(run, incumbent)
+            return False
+        if not _fits(run, state.build_estimate(pairs) + state.overhead(pairs)):
+            return False
+        try:
+            restricted = build_model(problem, rules=run.rules, deadline=run.deadline,
+                                     candidates=dataclasses.replace(built.candidates,
+                                                                    allowed=allowed))
+        except OutOfTime:
+            return False
+        inner = restricted.objective
+        if inner is None or not inner.variables or restricted.tolerance > 0:
+            return False  # cannot happen with exact terms; never claim anything then
+        # Both models state the objective exactly, so thresholds carry over between scalings.
+        better = built.objective.to_objective(incumbent + 1)
+        model = restricted.model
+        model.add(inner.expression() >= math.ceil((better - inner.constant) * inner.factor
+                                                  - 1e-6))
+        for r in must:
+            model.add_bool_or([restricted.context.housed(r)])
+        watcher = _Watcher(restricted, run, stop_at=None if last else -math.inf)
+        code = _search_into(run, state, restricted, run.deadline, watcher)
+        if code == cp_model.INFEASIBLE:  # nothing is better than the incumbent
+            run.prove_optimal()
+            return False
+        return (code == cp_model.FEASIBLE and watcher.close_enough and not run.done)
+
+    def _keeps_too_much(self, pairs: int) -> bool:
+        """Whether a fixing leaves more than ``_RESTRICT_UP_TO`` of the placement pairs."""
+        assert self.state.built is not None
+        return pairs > _RESTRICT_UP_TO * self.state.built.candidates.pair_count
+
+    def _decline(self, run: Run, incumbent: float) -> None:
+        """Would an allocation within ``_CLOSE_ENOUGH`` of the bound rule out enough? Then the
+        full search stops when it finds one, for the second restricted search."""
+        state = self.state
+        assert state.prices is not None and state.configs is not None
+        if not self.first:
+            return
+        target = state.prices.bound - _CLOSE_ENOUGH
+        if target > incumbent:
+            allowed, _ = state.configs.fixing(state.prices, math.ceil(target))
+            if not self._keeps_too_much(int(allowed.sum())):
+                state.stop_at = float(math.ceil(target))
+
+
+class _FullSearch(_StageOn):
+    """CP-SAT over the full model from the incumbent (or the start), until the deadline.
+
+    With ``stop_for_restricted`` it stops at an allocation close enough to the configurations'
+    bound for the restricted search to pay (``state.stop_at``); the second instance runs only
+    after such a stop.
+    """
+
+    name = "full search"
+
+    def __init__(self, state: _SolveState, *, stop_for_restricted: bool) -> None:
+        self.state = state
+        self.stop_for_restricted = stop_for_restricted
+
+    def accepts(self, run: Run) -> bool:
+        built = self.state.built
+        if built is None:
+            return False
+        if not self.stop_for_restricted and not self.state.close_enough:
+            return False
+        return _fits(run, self.state.overhead(built.candidates.pair_count))
+
+    def run(self, run: Run) -> None:
+        state = self.state
+        built = state.built
+        assert built is not None
+        stop_at = state.stop_at if self.stop_for_restricted else None
+        watcher = _Watcher(built, run, stop_at=stop_at)
+        code = _search_into(run, state, built, run.deadline, watcher)
+        if code == cp_model.INFEASIBLE and run.incumbent is None:
+            run.prove_infeasible()
+        state.close_enough = bool(stop_at is not None and watcher.close_enough)
+
+
+def _search_into(run: Run, state: _SolveState, built: BuiltModel, deadline: float | None,
+                 watcher: _Watcher) -> int:
+    """Search ``built`` from ``run.start`` until ``deadline``; offer and prove what it found.
+
+    ``watcher``'s ``bounded`` says whether the search's bound is one of the problem: then,
+    when the search found an allocation (CP-SAT's FEASIBLE or OPTIMAL), its best bound is
+    proved; OPTIMAL proves the incumbent optimal. Without an
+    allocation CP-SAT's bound is a placeholder (0, or the domain's) and proves nothing.
+    """
+    solver = cp_model.CpSolver()
+    budget = run.share_of_time_left(_COMPLETION_SHARE, _COMPLETION_CAP)
+    built.complete_hint(dict(run.start), budget)
+    if deadline is not None:  # CP-SAT's limit does not count its loading of the model
+        deadline -= state.loading(built.candidates.pair_count)
+    _configure(solver, deadline, state.options)
+    code = _run_interruptibly(solver, built.model, watcher)
+    run.interrupted |= watcher.interrupted
     if code == cp_model.MODEL_INVALID:
         raise RuntimeError(
             "roomalloc built an invalid CP-SAT model (a bug in roomalloc or a plug-in): "
             + built.model.validate()
         )
-    status = _STATUS[code]
-    elapsed = time.perf_counter() - started
-    if status == "unknown" and check(problem, start, rules=rules).ok:
-        # CP-SAT found nothing in time, but the starting allocation keeps every hard rule (the
-        # independent verifier says so): it is a valid allocation, so the honest status is
-        # feasible, with whatever bound the search proved.
-        return _feasible_start(problem, start, solver, built, started, ceiling)
-    if status in ("infeasible", "unknown"):
-        diagnosis = _diagnosis(problem, rules) if status == "infeasible" and diagnose else ()
-        return Result(status=status, solve_seconds=elapsed, diagnosis=diagnosis)
-    assignments = built.assignments(solver.boolean_value)
-    ev = evaluate(problem, assignments)
-    bound: float | None
-    if built.objective is None or not built.objective.variables:
-        bound = ev.objective if status == "optimal" else None
-    else:
-        bound = built.objective.to_objective(solver.best_objective_bound) + built.tolerance
-        if ceiling is not None:
-            bound = min(bound, ceiling)
-        if ev.objective - 1e-9 * max(1.0, abs(ev.objective)) <= bound < ev.objective:
-            bound = ev.objective  # float noise of the descaling, nothing more
-    return Result(
-        status=status,
-        assignments=assignments,
-        objective=ev.objective,
-        bound=bound,
-        terms=ev.terms,
-        solve_seconds=time.perf_counter() - started,
-    )
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return code
+    run.offer(built.assignments(solver.boolean_value), valid=True)
+    if not watcher.bounded:
+        return code
+    scaled = built.objective
+    if scaled is None or not scaled.variables:
+        if code == cp_model.OPTIMAL:  # every allocation is worth the same
+            run.prove_optimal()
+        return code
+    raw = solver.best_objective_bound
+    if math.isfinite(raw):
+        run.prove(scaled.to_objective(raw) + built.tolerance)
+    if code == cp_model.OPTIMAL:
+        # Nothing beats what CP-SAT found, and the incumbent is at least as good (it is one
+        # of the model's allocations; the bound just proved checks that in the result).
+        run.prove_optimal(exact=built.tolerance == 0)
+    return code
 
 
 #: ``workers``, ``seed`` and ``parameters`` of a ``solve`` call, passed on to each search.
 _Options = tuple[int, int, Mapping[str, Any] | None]
-
-
-def _search(
-    built: BuiltModel,
-    start: Mapping[str, str | None],
-    deadline: float | None,
-    options: _Options,
-    watcher: _Watcher,
-) -> tuple[cp_model.CpSolver, int]:
-    """Hint ``start`` (completed), configure CP-SAT and search ``built`` until ``deadline``.
-
-    After a Ctrl-C (``watcher.interrupted``, set before or during the hint's completion) the
-    search gets no time.
-    """
-    solver = cp_model.CpSolver()
-    if watcher.interrupted:
-        built.add_hint(dict(start))
-    else:
-        budget = _share_of_time_left(deadline, _COMPLETION_SHARE, _COMPLETION_CAP)
-        try:
-            built.complete_hint(dict(start), budget)
-        except KeyboardInterrupt:  # Ctrl-C before the search: keep the start, search no further
-            watcher.interrupted = True
-    _configure(solver, deadline, options, stopped=watcher.interrupted)
-    return solver, _run_interruptibly(solver, built.model, watcher)
 
 
 def _configure(solver: cp_model.CpSolver, deadline: float | None, options: _Options, *,
@@ -398,14 +729,6 @@ def _configure(solver: cp_model.CpSolver, deadline: float | None, options: _Opti
         _prefer_full_lp(params, _effective_workers(workers))
 
 
-def _share_of_time_left(deadline: float | None, share: float, cap: float) -> float:
-    """Seconds for one step: ``share`` of the time left until ``deadline``, at most ``cap``
-    (without a deadline, ``cap`` itself)."""
-    if deadline is None:
-        return cap
-    return min(cap, share * max(0.0, deadline - time.perf_counter()))
-
-
 def _worth_shortlisting(candidates: Candidates) -> bool:
     """Whether shortlists would leave out most placement pairs (a large problem)."""
     residents = len(candidates.resident_ids)
@@ -415,258 +738,3 @@ def _worth_shortlisting(candidates: Candidates) -> bool:
 def _worth_configurations(candidates: Candidates) -> bool:
     """Whether the configurations' route runs by default (a large problem)."""
     return candidates.pair_count > _CONFIGURATIONS_FROM * max(1, len(candidates.resident_ids))
-
-
-def _shortlist_search(
-    problem: Problem,
-    rules: Sequence[Rule],
-    built: BuiltModel,
-    start: dict[str, str | None],
-    deadline: float | None,
-    options: _Options,
-    progress: Progress | None,
-    started: float,
-) -> tuple[dict[str, str | None], bool]:
-    """Search the shortlist model from ``start``: its best allocation, and whether Ctrl-C came.
-
-    It gets ``_SHORTLIST_SHARE`` of the time left, at most ``_SHORTLIST_CAP`` seconds. Its
-    allocations keep every rule of the problem (the shortlists only leave placements out).
-    """
-    until = time.perf_counter() + _share_of_time_left(deadline, _SHORTLIST_SHARE, _SHORTLIST_CAP)
-    _, seed, _ = options
-    short = build_model(problem, rules=rules,
-                        candidates=shortlist(problem, built.candidates, start,
-                                             size=SHORTLIST_SIZE, seed=seed))
-    watcher = _Watcher(short, progress, started, bounded=False)
-    solver, code = _search(short, start, until, options, watcher)
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        start = short.assignments(solver.boolean_value)
-    return start, watcher.interrupted
-
-
-class _Proof:
-    """The room-configuration route to a proof (:mod:`roomalloc.solver.configurations`).
-
-    ``run`` prices (a bound), and proves the start optimal or searches the restricted model
-    when the fixing rules out enough; ``restricted`` does the latter from a better allocation
-    found later. Every allocation better than the start lies in the restricted model, so its
-    search is the whole search: its bound, or the start's value when that is higher, bounds
-    the problem.
-    """
-
-    def __init__(self, problem: Problem, rules: Sequence[Rule], built: BuiltModel,
-                 configs: RoomConfigurations) -> None:
-        self.problem = problem
-        self.rules = rules
-        self.built = built
-        self.configs = configs
-        self.prices: Prices | None = None
-        #: The best allocation known after :meth:`run` (its start, or the packing's).
-        self.start: dict[str, str | None] = {}
-        #: CP-SAT objective at which the full search should stop for a restricted search.
-        self.stop_at: float | None = None
-
-    @classmethod
-    def of(cls, problem: Problem, rules: Sequence[Rule], built: BuiltModel,
-           start: Mapping[str, str | None]) -> _Proof | None:
-        """``None`` when the configurations do not apply (stays, custom rules or terms, an
-        objective scaled with rounding) or the start breaks a rule."""
-        scaled = built.objective
-        if scaled is None or not scaled.variables or built.tolerance > 0:
-            return None
-        configs = RoomConfigurations.of(built, rules)
-        if configs is None or not check(problem, start, rules=rules).ok:
-            return None
-        return cls(problem, rules, built, configs)
-
-    @property
-    def ceiling(self) -> float:
-        """The configurations' bound in objective units (after :meth:`run`)."""
-        assert self.prices is not None and self.built.objective is not None
-        return self.built.objective.to_objective(self.prices.bound)
-
-    def run(self, start: Mapping[str, str | None], deadline: float | None, options: _Options,
-            progress: Progress | None, started: float) -> Result | None:
-        """Price, then prove ``start`` optimal or search the restricted model (or ``None``)."""
-        budget = _share_of_time_left(deadline, _PRICES_SHARE, _PRICES_CAP)
-        self.start = dict(start)
-        incumbent = self.configs.value(start)
-        try:
-            self.prices = self.configs.prices(time.perf_counter() + budget, start=start,
-                                              target=incumbent + 1)
-        except KeyboardInterrupt:  # Ctrl-C: the start is the best allocation so far
-            return _start_result(self.problem, start, "feasible", None, started)
-        if self.prices.bound < incumbent + 1:
-            return _start_result(self.problem, start, "optimal", None, started)
-        packed = self._pack(start, incumbent, deadline, options, progress, started)
-        if isinstance(packed, Result):
-            return packed
-        if packed is not None:
-            start = self.start = packed
-            incumbent = self.configs.value(start)
-            if self.prices.bound < incumbent + 1:
-                return _start_result(self.problem, start, "optimal", None, started)
-        if not self.prices.converged:
-            return None  # a loose bound rules out next to nothing: not worth the fixing's time
-        done = self.restricted(start, deadline, options, progress, started)
-        if done is None:
-            # Would an allocation within _CLOSE_ENOUGH of the bound rule out enough? Then the
-            # full search stops when it finds one, for the restricted search.
-            target = self.prices.bound - _CLOSE_ENOUGH
-            try:
-                if target > incumbent and self._worth_restricting(math.ceil(target)):
-                    self.stop_at = float(math.ceil(target))
-            except KeyboardInterrupt:
-                return _start_result(self.problem, start, "feasible", self.ceiling, started)
-        return done
-
-    def _pack(self, start: Mapping[str, str | None], incumbent: float, deadline: float | None,
-              options: _Options, progress: Progress | None, started: float
-              ) -> Result | dict[str, str | None] | None:
-        """Search the best allocation made of the priced configurations (the packing).
-
-        A better allocation than ``start`` (worth ``incumbent``), ``None`` (none found), or
-        after a Ctrl-C the best allocation so far as a ``feasible`` result. The packing gets
-        ``_PACKING_SHARE`` of the time left, at most ``_PACKING_CAP`` seconds; its bound is not
-        the problem's.
-        """
-        assert self.prices is not None
-        budget = _share_of_time_left(deadline, _PACKING_SHARE, _PACKING_CAP)
-        best: dict[str, str | None] | None = None
-        try:
-            packing = self.configs.packing(self.prices, start)
-        except KeyboardInterrupt:
-            return _start_result(self.problem, start, "feasible", self.ceiling, started)
-        solver = cp_model.CpSolver()
-        watcher = _Watcher(self.built, progress, started, bounded=False, ceiling=self.ceiling)
-        _configure(solver, time.perf_counter() + budget, options)
-        code = _run_interruptibly(solver, packing.model, watcher)
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            found = packing.assignments(solver.boolean_value)
-            # Every packing is valid by construction; the verifier has the last word all the same.
-            if (self.configs.value(found) > incumbent
-                    and check(self.problem, found, rules=self.rules).ok):
-                best = found
-        if watcher.interrupted:
-            return _start_result(self.problem, best or start, "feasible", self.ceiling, started)
-        return best
-
-    def _worth_restricting(self, incumbent: float) -> bool:
-        assert self.prices is not None
-        allowed, _ = self.configs.fixing(self.prices, incumbent)
-        return not self._keeps_too_much(allowed)
-
-    def _keeps_too_much(self, allowed: Any) -> bool:
-        """Whether a fixing leaves more than ``_RESTRICT_UP_TO`` of the placement pairs."""
-        return int(allowed.sum()) > _RESTRICT_UP_TO * self.built.candidates.pair_count
-
-    def restricted(self, start: Mapping[str, str | None], deadline: float | None,
-                   options: _Options, progress: Progress | None,
-                   started: float) -> Result | None:
-        """Search only the placements an allocation better than ``start`` may use.
-
-        Each better allocation found rules out more placements, so the search stops at the
-        first one and starts again from it over fewer placements. ``None`` when the first
-        model would keep more than ``_RESTRICT_UP_TO`` of all pairs.
-        """
-        current = dict(start)
-        for round_ in range(_REFIXES + 1):
-            outcome = self._restricted_once(current, deadline, options, progress, started,
-                                            first=round_ == 0, last=round_ == _REFIXES)
-            if not isinstance(outcome, dict):
-                return outcome
-            current = outcome
-        raise AssertionError("the last round returns a result")  # pragma: no cover
-
-    def _restricted_once(
-        self, start: dict[str, str | None], deadline: float | None, options: _Options,
-        progress: Progress | None, started: float, *, first: bool, last: bool,
-    ) -> Result | dict[str, str | None] | None:
-        """One restricted search: a result, ``None`` (too many pairs), or a better start."""
-        problem, built, prices = self.problem, self.built, self.prices
-        scaled = built.objective
-        assert prices is not None and scaled is not None
-        incumbent = self.configs.value(start)
-        if first and prices.bound - incumbent - 1 > _CLOSE_ENOUGH:
-            return None  # far from the bound: the fixing would keep nearly every pair
-        try:
-            allowed, must = self.configs.fixing(prices, incumbent)
-            if first and self._keeps_too_much(allowed):
-                return None
-            restricted = build_model(problem, rules=self.rules,
-                                     candidates=dataclasses.replace(built.candidates,
-                                                                    allowed=allowed))
-        except KeyboardInterrupt:  # Ctrl-C: the start is the best allocation so far
-            return _start_result(problem, start, "feasible", self.ceiling, started)
-        inner = restricted.objective
-        known = evaluate(problem, start).objective
-        if inner is None or not inner.variables or restricted.tolerance > 0:
-            # Cannot happen with exact terms; never claim more than the start then.
-            return None if first else _start_result(problem, start, "feasible", self.ceiling,
-                                                    started)
-        # Both models state the objective exactly, so thresholds carry over between scalings.
-        better = scaled.to_objective(incumbent + 1)
-        model = restricted.model
-        model.add(inner.expression() >= math.ceil((better - inner.constant) * inner.factor
-                                                  - 1e-6))
-        for r in must:
-            model.add_bool_or([restricted.context.housed(r)])
-        watcher = _Watcher(restricted, progress, started, ceiling=self.ceiling,
-                           stop_at=None if last else -math.inf)
-        solver, code = _search(restricted, start, deadline, options, watcher)
-        if code == cp_model.INFEASIBLE:  # nothing is better than the start
-            return _start_result(problem, start, "optimal", None, started)
-        raw = solver.best_objective_bound
-        proved = inner.to_objective(raw) if math.isfinite(raw) else self.ceiling
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            bound = min(self.ceiling, max(known, proved))
-            return _start_result(problem, start, "feasible", bound, started)
-        assignments = restricted.assignments(solver.boolean_value)
-        out_of_time = deadline is not None and time.perf_counter() >= deadline
-        if code == cp_model.FEASIBLE and watcher.close_enough and not (
-            watcher.interrupted or out_of_time
-        ):
-            return assignments  # stopped at a better allocation: restrict further from it
-        ev = evaluate(problem, assignments)
-        status: Status = "optimal" if code == cp_model.OPTIMAL else "feasible"
-        bound = ev.objective if status == "optimal" else min(self.ceiling, max(known, proved))
-        return Result(status=status, assignments=assignments, objective=ev.objective,
-                      bound=max(bound, ev.objective), terms=ev.terms,
-                      solve_seconds=time.perf_counter() - started)
-
-
-def _start_result(problem: Problem, start: Mapping[str, str | None], status: Status,
-                  bound: float | None, started: float) -> Result:
-    """``start`` as the result; ``bound`` ``None`` means the start's own value (``optimal``)."""
-    ev = evaluate(problem, start)
-    if status == "optimal":
-        bound = ev.objective
-    return Result(
-        status=status,
-        assignments={r.id: start[r.id] for r in problem.residents},
-        objective=ev.objective,
-        bound=None if bound is None else max(bound, ev.objective),
-        terms=ev.terms,
-        solve_seconds=time.perf_counter() - started,
-    )
-
-
-def _feasible_start(
-    problem: Problem,
-    start: Mapping[str, str | None],
-    solver: cp_model.CpSolver,
-    built: BuiltModel,
-    started: float,
-    ceiling: float | None = None,
-) -> Result:
-    """The starting allocation as a ``feasible`` result, with the bound CP-SAT proved, if any.
-
-    ``ceiling`` is a bound known from elsewhere (the room configurations').
-    """
-    bound: float | None = ceiling
-    if built.objective is not None and built.objective.variables:
-        raw = solver.best_objective_bound
-        if math.isfinite(raw):
-            proved = built.objective.to_objective(raw) + built.tolerance
-            bound = proved if ceiling is None else min(proved, ceiling)
-    return _start_result(problem, start, "feasible", bound, started)

@@ -46,6 +46,8 @@ class Preferences(Term):
         c = ctx.candidates
         pairs = []
         for i, rid in enumerate(c.resident_ids):
+            if i % 100 == 0:
+                ctx.in_time()  # a large model's build gives up at its deadline
             rooms = ctx.placements[rid]
             if not rooms:
                 continue
