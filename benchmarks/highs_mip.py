@@ -225,6 +225,14 @@ def solve_with_highs(problem: roomalloc.Problem, *, time_limit: float, threads: 
     """
     started = time.perf_counter()
     m, x, constant = build(problem)
+    if not m.cost:
+        # No allowed pair at all (HiGHS calls an empty model neither optimal nor infeasible):
+        # nobody can be housed, which is the only allocation unless someone must be.
+        seconds = time.perf_counter() - started
+        if any(lower > 0 for lower in m.rows.lower):
+            return Outcome(status="infeasible", seconds=seconds)
+        return Outcome(status="optimal", assignments={r.id: None for r in problem.residents},
+                       bound=constant, first_seconds=seconds, seconds=seconds)
     h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", int(threads))
@@ -234,13 +242,11 @@ def solve_with_highs(problem: roomalloc.Problem, *, time_limit: float, threads: 
     left = time_limit - (time.perf_counter() - started)
     h.setOptionValue("time_limit", max(left, 0.5))
     n = len(m.cost)
-    if n:
-        h.addVars(n, np.zeros(n), np.array(m.upper))
-        cols = np.arange(n, dtype=np.int32)
-        h.changeColsCost(n, cols, np.array(m.cost))
-        integer = np.flatnonzero(np.array(m.integer)).astype(np.int32)
-        h.changeColsIntegrality(len(integer), integer,
-                                np.array([highspy.HighsVarType.kInteger] * len(integer)))
+    h.addVars(n, np.zeros(n), np.array(m.upper))
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), np.array(m.cost))
+    integer = np.flatnonzero(np.array(m.integer)).astype(np.int32)
+    h.changeColsIntegrality(len(integer), integer,
+                            np.array([highspy.HighsVarType.kInteger] * len(integer)))
     m.rows.into(h)
     h.changeObjectiveOffset(constant)
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)

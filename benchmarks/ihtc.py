@@ -15,8 +15,8 @@ Importing this module registers the term, so a problem file that names ``room_ag
 from __future__ import annotations
 
 import csv
-import itertools
 import datetime as dt
+import itertools
 import json
 from collections import defaultdict
 from collections.abc import Mapping
