@@ -34,7 +34,7 @@ DAY_ZERO = dt.date(2026, 1, 1)
 class RoomAgeMix(Term):
     """IHTC's S1: over rooms and nights, max minus min age group present (minimise).
 
-    Residents carry their age group as the integer attribute ``age_group`` and have a stay.
+    Every resident has a stay and their age group as the integer attribute ``age_group``.
     """
 
     name = "room_age_mix"
@@ -44,37 +44,36 @@ class RoomAgeMix(Term):
         ages: dict[tuple[str, int], list[int]] = defaultdict(list)
         for r in problem.residents:
             room = assignments.get(r.id)
-            if room is None:
-                continue
-            first, last = r.stay.start.toordinal(), r.stay.end.toordinal()
-            for night in range(first, last):
-                ages[(room, night)].append(int(r.attributes["age_group"]))
+            if room is not None:
+                for night in range(r.stay.start.toordinal(), r.stay.end.toordinal()):
+                    ages[(room, night)].append(int(r.attributes["age_group"]))
         return float(sum(max(a) - min(a) for a in ages.values()))
 
     def add_to_model(self, ctx: Any) -> Any:
-        # Between two consecutive stay starts or ends of a room's candidates, the same ones may
+        # Between two consecutive stay starts or ends of a room's candidates the same ones may
         # be present every night: one spread variable per such stretch, times its nights.
-        # present[a] is true when someone of age group a is in the room; the spread is at least
-        # b - a when groups a and b both are. Minimising pushes it down to the true gap.
+        # has[a] is true when someone of age group a is in the room; the spread is at least
+        # b - a when groups a and b both are. Minimising pushes it down to the true gap, so
+        # the expression never undercuts the value and CP-SAT's bound stays a bound.
+        age = {r.id: int(r.attributes["age_group"]) for r in ctx.problem.residents}
         parts = []
         for room in ctx.problem.rooms:
             x = ctx.occupants[room.id]
-            stays = {r: ctx.resident(r).stay for r in x}
-            cuts = sorted({d.toordinal() for s in stays.values() for d in (s.start, s.end)})
+            nights = {r: (ctx.resident(r).stay.start.toordinal(),
+                          ctx.resident(r).stay.end.toordinal()) for r in x}
+            cuts = sorted({day for span in nights.values() for day in span})
             for start, end in itertools.pairwise(cuts):
-                here = [r for r, s in stays.items()
-                        if s.start.toordinal() <= start < s.end.toordinal()]
-                groups = sorted({int(ctx.resident(r).attributes["age_group"]) for r in here})
+                here = [r for r, (first, last) in nights.items() if first <= start < last]
+                groups = sorted({age[r] for r in here})
                 if len(groups) < 2:
                     continue
-                present = {a: ctx.new_bool() for a in groups}
+                has = {a: ctx.new_bool() for a in groups}
                 for r in here:
-                    ctx.model.add_implication(x[r], present[int(ctx.resident(r).attributes
-                                                                ["age_group"])])
+                    ctx.model.add_implication(x[r], has[age[r]])
                 spread = ctx.new_int(0, groups[-1] - groups[0])
                 for i, a in enumerate(groups):
                     for b in groups[i + 1:]:
-                        ctx.model.add(spread >= (b - a) * (present[a] + present[b] - 1))
+                        ctx.model.add(spread >= (b - a) * (has[a] + has[b] - 1))
                 parts.append((spread, float(end - start)))
         return ctx.linear(parts)
 
