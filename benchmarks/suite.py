@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import json
 import os
 import platform
 import shlex
@@ -148,8 +149,12 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"address-space cap of each run (default {DEFAULT_MEMORY_GB:g})")
     parser.add_argument("--jobs", type=int,
                         help="runs at a time (default: cores / threads per run)")
+    parser.add_argument("--from", dest="records", help="comma-separated JSON records of earlier "
+                        "runs of this suite: write their table and plots together, run nothing")
     args = parser.parse_args(argv)
     suite = SUITES[args.suite]
+    if args.records:
+        return _merge(suite.name, [Path(p) for p in args.records.split(",")], args.out)
     only = [s for s in (args.only or "").split(",") if s]
     sizes = {int(s) for s in (args.sizes or "").split(",") if s}
     peers = tuple(p for p in (args.peers or "").split(",") if p) or suite.peers
@@ -172,22 +177,50 @@ def main(argv: list[str] | None = None) -> int:
             "commit": _git_commit(), "time_limit": time_limit, "peer_time_limit": peer_limit,
             "threads": suite.threads, "jobs": jobs, "memory_gb": args.memory_gb,
             "machine": machine()}
-    runs = _run_all(problems, peers, time_limit, peer_limit, args.memory_gb, jobs, suite)
-    meta["load_after"] = os.getloadavg()
     stem = args.out / suite.name
+
+    def partial(done: list[Run]) -> None:
+        # The record so far, after every run: a suite cut short keeps what it measured.
+        write_record(stem.with_suffix(".json"), {**meta, "partial": True}, done)
+
+    runs = _run_all(problems, peers, time_limit, peer_limit, args.memory_gb, jobs, suite,
+                    partial)
+    meta["load_after"] = os.getloadavg()
     write_record(stem.with_suffix(".json"), meta, runs)
+    return _render(suite.name, stem, meta, runs)
+
+
+def _render(name: str, stem: Path, meta: dict[str, Any], runs: list[Run]) -> int:
+    """Write the table and the plots of ``runs`` next to ``stem``; print the table."""
+    out = stem.parent
     table = markdown_table(runs)
-    if suite.name == "ihtc":
+    if name == "ihtc":
         table += "\n" + _ihtc_table(runs)
     write_atomically(stem.with_suffix(".md"), _header(meta) + table)
-    plot_progress(args.out / f"{suite.name}-progress.png", runs, suite.name)
-    plot_by_size(args.out / f"{suite.name}-first-valid.png", runs, "first_seconds",
-                 "seconds to the first valid allocation", f"{suite.name}: first valid allocation")
-    plot_by_size(args.out / f"{suite.name}-memory.png", runs, "peak_rss_mb", "peak RSS (MB)",
-                 f"{suite.name}: peak memory of the run's process")
+    plot_progress(out / f"{stem.name}-progress.png", runs, name)
+    plot_by_size(out / f"{stem.name}-first-valid.png", runs, "first_seconds",
+                 "seconds to the first valid allocation", f"{name}: first valid allocation")
+    plot_by_size(out / f"{stem.name}-memory.png", runs, "peak_rss_mb", "peak RSS (MB)",
+                 f"{name}: peak memory of the run's process")
     print(table)
     broken = [r for r in runs if r.peer == "roomalloc" and r.status in ("FAILED", "crashed")]
     return 1 if broken else 0
+
+
+def _merge(name: str, records: list[Path], out: Path) -> int:
+    """The table and plots of several records of one suite (e.g. one per size), as one."""
+    metas, runs = [], []
+    for path in records:
+        data = json.loads(path.read_text())
+        metas.append(data["meta"])
+        runs += [Run(**{**r, "trace": [tuple(t) for t in r["trace"]]}) for r in data["runs"]]
+    meta = {**metas[-1], "command": " ; ".join(m["command"] for m in metas),
+            "date": " / ".join(dict.fromkeys(m["date"] for m in metas))}
+    out.mkdir(parents=True, exist_ok=True)
+    stem = out / name
+    write_record(stem.with_suffix(".json"), {**meta, "merged_from": [m["command"] for m in metas]},
+                 runs)
+    return _render(name, stem, meta, runs)
 
 
 def _header(meta: dict[str, Any]) -> str:
@@ -204,11 +237,12 @@ def _header(meta: dict[str, Any]) -> str:
 
 def _run_all(problems: list[tuple[str, roomalloc.Problem]], peers: tuple[str, ...],
              time_limit: float, peer_limit: float, memory_gb: float, jobs: int,
-             suite: Suite) -> list[Run]:
+             suite: Suite, partial: Callable[[list[Run]], None]) -> list[Run]:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     work: list[tuple[Path, roomalloc.Problem, Run]] = []
     runs: list[Run] = []
+    finished: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="roomalloc-suite-") as tmp:
         for name, problem in problems:
             path = Path(tmp) / f"{name}.json"
@@ -236,6 +270,8 @@ def _run_all(problems: list[tuple[str, roomalloc.Problem]], peers: tuple[str, ..
                                 f"{objective}, {done.process_seconds:.1f} s, "
                                 f"{done.peak_rss_mb or 0:.0f} MB")
                 bar.advance(task)
+                finished.append(done)
+                partial(list(finished))
                 return done
 
             with ThreadPoolExecutor(max_workers=jobs) as pool:

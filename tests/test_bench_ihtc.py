@@ -7,8 +7,9 @@ import inspect
 from pathlib import Path
 from typing import Any
 
-import roomalloc
 from benchmarks.ihtc import DAY_ZERO, ROOM_AGE_MIX, RoomAgeMix, to_problem
+
+import roomalloc
 from test_bruteforce import brute_force
 
 AGES = ["infant", "adult", "elderly"]  # indices 0, 1, 2

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given, settings
-
-import roomalloc
 from benchmarks.flow import solve_as_flow
 from benchmarks.highs_mip import solve_with_highs
 from benchmarks.peers import Outcome
 from benchmarks.problems import is_pure_assignment, size_of
 from benchmarks.report import markdown_table
 from benchmarks.runner import Run, judge, run_in_child
+from hypothesis import given, settings
+
+import roomalloc
 from roomalloc import Problem, Resident, Room, TermSpec
 from strategies import tiny_problems
 from test_bruteforce import brute_force
