@@ -120,15 +120,22 @@ def plot_progress(path: Path, runs: Sequence[Run], title: str) -> None:
     fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.0 * rows), squeeze=False)
     for ax, (name, group) in zip(axes.flat, by_problem.items(), strict=False):
         limit, source = limit_of(group)
-        for run in group:
-            if run.status in BROKEN or run.objective is None:
-                continue
+        good = [r for r in group if r.status not in BROKEN and r.objective is not None]
+        objectives = [r.objective for r in good if r.objective is not None]
+        # The y-axis shows the allocations; a bound far above them (CP-SAT's before its LP) is
+        # cut off, and the legend says so.
+        low = min(objectives, default=0.0)
+        high = max(objectives, default=1.0)
+        pad = max((high - low) * 0.25, abs(high) * 1e-4, 1.0)
+        top = high + pad if limit is None or limit > high + pad else limit + pad / 4
+        for run in good:
             color = _COLORS.get(run.peer, "gray")
+            end = max(run.wall_seconds or 0.0, run.first_seconds or 0.0)
             points = [(t, o) for t, o, _ in run.trace if o is not None]
-            end = run.wall_seconds or 0.0
             if points:
-                ts, os_ = zip(*[*points, (end, run.objective)], strict=True)
-                ax.step(ts, os_, where="post", color=color, label=run.peer)
+                ts, values = zip(*[*points, (end, run.objective)], strict=True)
+                ax.step(ts, values, where="post", color=color, label=run.peer, linewidth=1.4)
+                ax.plot(ts[:-1], values[:-1], ".", color=color, markersize=4)
             else:
                 ax.plot([run.first_seconds or end], [run.objective], "o", color=color,
                         label=run.peer)
@@ -139,14 +146,11 @@ def plot_progress(path: Path, runs: Sequence[Run], title: str) -> None:
                 tb, bb = zip(*bounds, strict=True)
                 ax.step(tb, bb, where="post", color=color, linestyle="--", linewidth=0.9)
         if limit is not None:
-            ax.axhline(limit, color="black", linewidth=0.6, linestyle=":",
-                       label=f"limit ({source})")
-        objectives = [r.objective for r in group
-                      if r.objective is not None and r.status not in BROKEN]
-        if objectives:
-            low, high = min(objectives), max([*objectives, limit or -math.inf])
-            pad = max((high - low) * 0.15, abs(high) * 1e-4, 1.0)
-            ax.set_ylim(low - pad, high + pad)
+            off = "" if limit <= top else f" = {limit:,.0f}, off scale"
+            ax.axhline(min(limit, top), color="black", linewidth=0.6, linestyle=":",
+                       label=f"limit ({source}){off}")
+        ax.set_ylim(low - pad, top)
+        ax.ticklabel_format(axis="y", useOffset=False, style="plain")
         ax.set_title(name, fontsize=9)
         ax.set_xlabel("seconds", fontsize=8)
         ax.tick_params(labelsize=7)

@@ -225,14 +225,17 @@ def _merge(name: str, records: list[Path], out: Path) -> int:
 
 def _header(meta: dict[str, Any]) -> str:
     m = meta["machine"]
+    mem = next((line.split()[1] for line in m["free_g"].splitlines()
+                if line.startswith("Mem:")), "?")
     load = ", ".join(f"{x:.2f}" for x in m["load"])
     after = ", ".join(f"{x:.2f}" for x in meta["load_after"])
     return (f"`{meta['command']}` — {meta['date']}, commit {meta['commit']}; time limit "
             f"{meta['time_limit']:g} s (peers {meta['peer_time_limit']:g} s), {meta['threads']} "
             f"threads per run, {meta['jobs']} run(s) at a time, {meta['memory_gb']:g} GB "
             "address-space cap per run.\n"
-            f"Machine: {m['nproc']} cores, {m['cpu']}; Python {m['python']}, OR-Tools "
-            f"{m['ortools']}, HiGHS {m['highs']}; load average before {load}, after {after}.\n\n")
+            f"Machine: {m['nproc']} cores, {m['cpu']}, {mem} GiB (free -g); Python "
+            f"{m['python']}, OR-Tools {m['ortools']}, HiGHS {m['highs']}; load average before "
+            f"{load}, after {after}.\n\n")
 
 
 def _run_all(problems: list[tuple[str, roomalloc.Problem]], peers: tuple[str, ...],
