@@ -6,7 +6,8 @@ linearisations:
 
 * each resident in at most one room (exactly one when required or locked);
 * capacity per room on the first night of each stay segment (who is present only grows on a
-  night where a stay starts, so those nights are enough);
+  night where a stay starts, so those nights are enough), skipping a segment whose residents
+  are all still there on the next one (its row would be implied);
 * gender mixing (``forbid``): a binary per room, segment and gender, at most one gender per
   room and segment, ``sum(x of that gender present) <= capacity * g``;
 * private: ``capacity * x[r, k] + sum(x of the others present) <= capacity`` on each segment of
@@ -123,8 +124,12 @@ def build(problem: roomalloc.Problem) -> tuple[_Model, dict[tuple[int, int], int
             continue
         cap = room.capacity
         s, e = starts[cands], ends[cands]
-        for t in np.unique(s).tolist():
-            present = cands[(s <= t) & (t < e)].tolist()
+        firsts = np.unique(s).tolist()
+        for n, t in enumerate(firsts):
+            here = (s <= t) & (t < e)
+            if n + 1 < len(firsts) and e[here].min() > firsts[n + 1]:
+                continue  # everyone here is still here on the next first night: contained
+            present = cands[here].tolist()
             cols = [x[(i, k)] for i in present]
             if len(present) > cap:
                 m.rows.add(cols, [1.0] * len(cols), -math.inf, cap)
