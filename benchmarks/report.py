@@ -17,14 +17,22 @@ from typing import Any
 from benchmarks.runner import BROKEN, Run
 
 
+def self_contradicting(run: Run) -> bool:
+    """A bound equal to the run's own objective under a status that is not ``optimal``: had
+    anything proved it, the run would be optimal, so it is not trusted as a limit."""
+    return (run.status != "optimal" and run.bound is not None and run.objective is not None
+            and abs(run.bound - run.objective) <= 1e-9 * max(1.0, abs(run.bound)))
+
+
 def limit_of(runs: Sequence[Run]) -> tuple[float | None, str]:
     """The tightest proven bound on one problem's objective, and who proved it.
 
-    Only runs whose allocation passed the check count; the min-cost flow's optimum is exact.
+    Only runs whose allocation passed the check count; the min-cost flow's optimum is exact; a
+    :func:`self_contradicting` bound does not count.
     """
     best: tuple[float | None, str] = (None, "")
     for run in runs:
-        if run.status in BROKEN or run.bound is None:
+        if run.status in BROKEN or run.bound is None or self_contradicting(run):
             continue
         if best[0] is None or run.bound < best[0]:
             best = (run.bound, run.peer)
@@ -70,12 +78,15 @@ def markdown_table(runs: Sequence[Run]) -> str:
                 name, f"{run.residents:,}", f"{run.rooms:,}", f"{run.beds:,}", f"{run.pairs:,}",
                 run.peer, f"**{run.status}**" if not ok else run.status,
                 _number(run.objective) if ok else "–",
-                _number(run.bound) if ok else "–",
+                (_number(run.bound) + (" †" if self_contradicting(run) else "")) if ok else "–",
                 _percent(run.gap), _percent(vs),
                 _seconds(run.first_seconds) if ok else "–",
                 _seconds(run.process_seconds if run.wall_seconds is None else run.wall_seconds),
                 "–" if run.peak_rss_mb is None else f"{run.peak_rss_mb:,.0f}",
             ]) + " |")
+    if any(self_contradicting(r) for r in runs):
+        lines += ["", "† the bound equals the run's own objective, yet the status is not "
+                  "optimal: not counted as a limit."]
     return "\n".join(lines) + "\n"
 
 
@@ -154,7 +165,10 @@ def plot_progress(path: Path, runs: Sequence[Run], title: str) -> None:
         ax.set_title(name, fontsize=9)
         ax.set_xlabel("seconds", fontsize=8)
         ax.tick_params(labelsize=7)
-        ax.legend(fontsize=6, loc="lower right")
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=6, loc="lower right")
+        else:
+            ax.text(0.5, 0.5, "no valid allocation", ha="center", transform=ax.transAxes)
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
     fig.suptitle(f"{title}: objective (solid) and bound (dashed) over time", fontsize=10)
