@@ -1,9 +1,9 @@
 """One run in a process of its own: ``python -m benchmarks.child JOB.json``.
 
-The job names the problem file, the peer, the time limit, the threads, the modules to import
-first (custom terms register themselves on import) and where to write the outcome. The parent
-(:mod:`benchmarks.runner`) caps this process's memory and wall time and reads its peak RSS;
-this process only runs the peer and writes what it found, atomically.
+The job names the problem file, the peer, the time limit, the threads, the plug-in modules
+(each one's ``register()``, if any, registers its custom terms) and where to write the
+outcome. The parent (:mod:`benchmarks.runner`) caps this process's memory and wall time and
+reads its peak RSS; this process only runs the peer and writes what it found, atomically.
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ def main(argv: list[str]) -> int:
     job = json.loads(Path(argv[0]).read_text())
     out = Path(job["out"])
     for module in job.get("plugins", []):
-        importlib.import_module(module)
+        register = getattr(importlib.import_module(module), "register", None)
+        if register is not None:
+            register()
     import roomalloc
     from benchmarks.peers import NotApplicable, resolve_peer
 

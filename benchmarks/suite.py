@@ -110,6 +110,7 @@ def _git_commit() -> str:
 def _ihtc_problems(only: Sequence[str] | None) -> list[tuple[str, roomalloc.Problem]]:
     from benchmarks import ihtc
 
+    ihtc.register()
     names = list(only) if only else ihtc.instance_names()
     return [(name, ihtc.load(name)[0]) for name in names]
 
@@ -153,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
                         "runs of this suite: write their table and plots together, run nothing")
     args = parser.parse_args(argv)
     suite = SUITES[args.suite]
+    if suite.name == "ihtc":
+        from benchmarks import ihtc
+
+        ihtc.register()
     if args.records:
         return _merge(suite.name, [Path(p) for p in args.records.split(",")], args.out)
     only = [s for s in (args.only or "").split(",") if s]

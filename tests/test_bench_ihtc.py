@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from benchmarks.ihtc import DAY_ZERO, ROOM_AGE_MIX, RoomAgeMix, to_problem
+import pytest
+from benchmarks.ihtc import DAY_ZERO, ROOM_AGE_MIX, RoomAgeMix, register, to_problem
 
 import roomalloc
+from roomalloc.terms import unregister_term
 from test_bruteforce import brute_force
 
 AGES = ["infant", "adult", "elderly"]  # indices 0, 1, 2
+
+
+@pytest.fixture(autouse=True)
+def s1_registered() -> Iterator[None]:
+    """The S1 term is registered for each test here and for no other test."""
+    register()
+    yield
+    unregister_term(RoomAgeMix.name)
 
 
 def _patient(pid: str, gender: str, age: str, los: int, *, incompatible: tuple[str, ...] = (),
