@@ -37,6 +37,7 @@ from roomalloc.candidates import Candidates, candidate_matrix
 from roomalloc.model import Problem, Result
 from roomalloc.progress import ProgressOption, as_progress, reported
 from roomalloc.rules.base import Rule
+from roomalloc.solver import scale
 from roomalloc.solver.builder import BuiltModel, build_model, objective_terms
 from roomalloc.solver.configurations import Prices, RoomConfigurations
 from roomalloc.solver.context import OutOfTime
@@ -295,6 +296,9 @@ def solve(
     _checked_arguments(time_limit, workers, seed)
     problem = as_problem(problem)  # a plain mapping is validated into a Problem
     objective_terms(problem)  # an unregistered term is an error before any work
+    if scale.takes_over(problem, rules, hint):  # large problems: the path that scales
+        return scale.solve_at_scale(problem, time_limit=time_limit, workers=workers, seed=seed,
+                                    progress=progress, started=started)
     run = Run(problem, rules=rules, time_limit=None if time_limit is None else float(time_limit),
               progress=progress, started=started)
     if diagnose:
