@@ -70,15 +70,23 @@ class Occupancy:
         return self._overlap(a, b) and not self.arrays.may_share(a, b)
 
     def fits(self, room: int, unit: Sequence[int], without: Iterable[int] = ()) -> bool:
-        """Whether ``unit`` may join ``room``'s residents (but ``without``) keeping the rules."""
+        """Whether ``unit`` may join ``room``'s residents (but ``without``) keeping the rules.
+
+        The room's residents must keep the rules among themselves (every caller's do).
+        """
         gone = set(without)
         here = [i for i in self.occupants[room] if i not in gone] if gone else self.occupants[room]
         together = [*here, *unit]
         cap = self._capacity[room]
         if len(together) > cap:
+            # The room keeps its capacity now, so only the nights of the unit's span can
+            # overflow, and only residents overlapping that span count on them.
+            lo = min(self._starts[i] for i in unit)
+            hi = max(self._ends[i] for i in unit)
+            near = [i for i in together if self._starts[i] < hi and lo < self._ends[i]]
             # Departures sort before arrivals on the same day: stays are half-open.
-            events = sorted([(self._starts[i], 1) for i in together]
-                            + [(self._ends[i], -1) for i in together])
+            events = sorted([(self._starts[i], 1) for i in near]
+                            + [(self._ends[i], -1) for i in near]) if len(near) > cap else []
             count = 0
             for _, step in events:
                 count += step

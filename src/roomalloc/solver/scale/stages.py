@@ -6,7 +6,7 @@ In the order :data:`SCALE_STAGES` lists them:
    and the relaxation's class arcs; the rooms each group may share.
 2. ``exact_assignment`` (:class:`ExactAssignmentStage`): a pure assignment problem is solved
    outright by min-cost flow, proven optimal.
-3. ``flow_start`` (:class:`FlowStartStage`): a first allocation by min-cost flow and repair.
+3. ``greedy_start`` (:class:`GreedyStartStage`): a first allocation, greedy then repair.
 4. ``assignment_bound`` (:class:`AssignmentBoundStage`): the one bound of this path, from the
    assignment relaxation.
 5. ``neighbourhoods`` (:class:`NeighbourhoodStage`): free a few rooms, re-solve them with CP-SAT,
@@ -36,7 +36,7 @@ from roomalloc.solver.scale.candidates import (
 )
 from roomalloc.solver.scale.improve import NeighbourhoodSearch
 from roomalloc.solver.scale.occupancy import Occupancy
-from roomalloc.solver.scale.start import flow_start
+from roomalloc.solver.scale.start import greedy_start
 
 #: Relative differences below this are float noise (the bound carries a margin of half).
 NOISE = 2e-9
@@ -161,10 +161,10 @@ class ExactAssignmentStage:
         return occ
 
 
-class FlowStartStage:
-    """A first allocation by min-cost flow on the candidates, then repair."""
+class GreedyStartStage:
+    """A first allocation: a greedy over the candidates, then repair."""
 
-    name = "flow_start"
+    name = "greedy_start"
 
     def accepts(self, run: ScaleRun) -> bool:
         return run.candidates is not None
@@ -173,7 +173,7 @@ class FlowStartStage:
         if incumbent is not None and not run.missing_required:
             return incumbent
         assert run.candidates is not None and run.groups is not None
-        out = flow_start(run.arrays, run.candidates, run.groups)
+        out = greedy_start(run.arrays, run.candidates, run.groups)
         run.adopt(out.occupancy, out.missing_required)
         return out.occupancy
 
@@ -232,7 +232,7 @@ class NeighbourhoodStage:
 SCALE_STAGES: tuple[Stage, ...] = (
     SparseCandidatesStage(),
     ExactAssignmentStage(),
-    FlowStartStage(),
+    GreedyStartStage(),
     AssignmentBoundStage(),
     NeighbourhoodStage(),
 )
