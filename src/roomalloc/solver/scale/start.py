@@ -96,7 +96,7 @@ def _place_groups(arrays: ProblemArrays, occ: Occupancy, groups: GroupRooms) -> 
         if placed:  # a locked member decides the room
             rest = [i for i in members if occ.room_of[i] < 0]
             k = placed.pop()
-            if not placed and occ.fits(k, rest):
+            if not placed and k in groups.rooms.get(g, ()) and occ.fits(k, rest):
                 occ.place(k, rest)
             else:
                 split.extend(rest)
@@ -176,31 +176,31 @@ def _make_room(arrays: ProblemArrays, occ: Occupancy, cands: SparseCandidates,
 
 def _rescue(arrays: ProblemArrays, occ: Occupancy, cands: SparseCandidates, i: int,
             rooms: list[int]) -> bool:
-    """House required ``i`` by moving out lone residents who are not required (fewest first),
-    over every room ``i`` may use, not only the candidates."""
-    movable = ~(arrays.required | arrays.locked) & (arrays.group < 0)
-    best: tuple[int, int, list[int]] | None = None  # room, residents moved out, who
+    """House required ``i`` in one of ``rooms`` (every room ``i`` may use) by moving lone,
+    unlocked residents out: those who are not required first; a required one only when they
+    find another room. Rooms needing the fewest moves are tried first."""
+    movable = ~arrays.locked & (arrays.group < 0)
+    plans: list[tuple[int, int, list[int]]] = []  # (moved out, room, who)
     for k in rooms:
-        here = occ.occupants[k]
         out = occ.blockers(k, [i])
         if not all(movable[b] for b in out):
             continue
-        rest = sorted((b for b in here if b not in out and movable[b]),
-                      key=lambda b: float(arrays.priority[b]))
+        rest = sorted((b for b in occ.occupants[k] if b not in out and movable[b]),
+                      key=lambda b: (bool(arrays.required[b]), float(arrays.priority[b])))
         while not occ.fits(k, [i], without=out) and rest:
             out.append(rest.pop(0))
-        if occ.fits(k, [i], without=out) and (best is None or len(out) < best[1]):
-            best = (k, len(out), out)
-            if not out:
-                break
-    if best is None:
-        return False
-    k, _, out = best
-    occ.remove(out)
-    occ.place(k, [i])
-    for b in out:
-        _insert(arrays, occ, cands, b)
-    return True
+        if occ.fits(k, [i], without=out):
+            plans.append((len(out), k, out))
+    for _, k, out in sorted(plans, key=lambda p: p[0]):
+        occ.remove(out)
+        occ.place(k, [i])
+        placed = [b for b in out if _insert(arrays, occ, cands, b)
+                  or _insert_anywhere(occ, b, all_allowed(arrays, [b])[b])]
+        if all(b in placed for b in out if arrays.required[b]):
+            return True
+        occ.remove([i, *placed])  # undo: a required resident would be left out
+        occ.place(k, out)
+    return False
 
 
 def greedy_start(arrays: ProblemArrays, cands: SparseCandidates,
