@@ -97,8 +97,7 @@ def run_stages(run: ScaleRun, stages: Sequence[Stage] = SCALE_STAGES,
     the clock runs out or Ctrl-C; the incumbent at that point."""
     with _ctrl_c_stops(run):
         for stage in stages:
-            if run.proven or (run.should_stop() and run.candidates is not None
-                              and incumbent is not None):
+            if run.proven or run.should_stop():
                 break
             if not stage.accepts(run):
                 continue

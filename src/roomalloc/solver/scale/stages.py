@@ -96,8 +96,8 @@ class ScaleRun:
         return self.objective >= self.bound - NOISE * max(1.0, abs(self.bound))
 
     def report(self) -> None:
-        """Tell the progress callback about the incumbent."""
-        if self.progress is not None and self.objective is not None:
+        """Tell the progress callback about the incumbent (once it is valid)."""
+        if self.progress is not None and self.objective is not None and not self.missing_required:
             self.progress(self.elapsed(), self.objective, self.bound)
 
     def adopt(self, occ: Occupancy, missing: Sequence[int]) -> None:
