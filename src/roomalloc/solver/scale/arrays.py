@@ -19,6 +19,7 @@ Example
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -26,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from roomalloc.candidates import stay_bounds
-from roomalloc.model import Problem
+from roomalloc.model import Problem, Resident, Room
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -71,6 +72,28 @@ def unsplittable_terms(problem: Problem) -> list[str]:
     ['fairness']
     """
     return [s.term for s in problem.objective if s.weight and s.term not in SPLITTABLE_TERMS]
+
+
+def part_of(problem: Problem, *, rooms: Sequence[Room] | None = None,
+            residents: Sequence[Resident] | None = None) -> Problem:
+    """``problem`` with only these rooms and/or residents, built without validation.
+
+    The parts are the problem's own, already validated, objects; a slice of residents may
+    name roommates outside it, which the static-rule and score functions never read (and the
+    sub-problems of :mod:`~roomalloc.solver.scale.subproblem` drop). Validating each of the
+    thousands of slices would cost more than the scan itself.
+
+    >>> from roomalloc import Problem, Resident, Roommates
+    >>> p = Problem(residents=[Resident(id="a", roommates=Roommates(want=("b",))),
+    ...                        Resident(id="b")])
+    >>> [r.id for r in part_of(p, residents=p.residents[:1]).residents]
+    ['a']
+    """
+    return Problem.model_construct(
+        format=problem.format, rules=problem.rules, objective=problem.objective,
+        rooms=tuple(problem.rooms if rooms is None else rooms),
+        residents=tuple(problem.residents if residents is None else residents),
+    )
 
 
 @dataclass(frozen=True, eq=False)

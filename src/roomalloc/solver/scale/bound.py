@@ -144,13 +144,12 @@ def _class_beds(arrays: ProblemArrays, cands: SparseCandidates) -> IntArray:
     return beds
 
 
-def relaxation(arrays: ProblemArrays, cands: SparseCandidates, *,
-               required: bool = False) -> Relaxation | None:
-    """Solve the relaxation; ``None`` if the flow fails (with ``required``: no room for every
-    required resident, so the relaxation and the problem are infeasible)."""
+def arc_values(arrays: ProblemArrays, cands: SparseCandidates) -> tuple[IntArray, IntArray,
+                                                                       FloatArray]:
+    """The relaxation's arcs: resident, class and value (housed, the class's best room,
+    the resident's roommate-wish ceiling in a room of the class's capacity)."""
     n = arrays.residents
     classes = cands.classes
-    beds = _class_beds(arrays, cands)
     class_capacity = np.zeros(classes.count, dtype=np.int64)
     np.maximum.at(class_capacity, classes.of_room, arrays.capacity)
     w = arrays.weights
@@ -169,6 +168,22 @@ def relaxation(arrays: ProblemArrays, cands: SparseCandidates, *,
                     ceilings[key] = wish_ceiling(arrays, a, cap)
                 extra[at] = ceilings[key]
         value = value + extra
+    return tail, head, value
+
+
+def moves_constant(arrays: ProblemArrays) -> float:
+    """The ``moves`` term's part that no placement changes: -weight per current room."""
+    return -arrays.weights.moves * int((arrays.current >= 0).sum())
+
+
+def relaxation(arrays: ProblemArrays, cands: SparseCandidates, *,
+               required: bool = False) -> Relaxation | None:
+    """Solve the relaxation; ``None`` if the flow fails (with ``required``: no room for every
+    required resident, so the relaxation and the problem are infeasible)."""
+    n = arrays.residents
+    classes = cands.classes
+    beds = _class_beds(arrays, cands)
+    tail, head, value = arc_values(arrays, cands)
     scaled = value * BOUND_SCALE
     cost = -np.ceil(scaled - 1e-9 * np.abs(scaled)).astype(np.int64)
     exact_values = bool(np.all(np.abs(scaled - np.round(scaled)) <= 1e-6))
@@ -190,9 +205,7 @@ def relaxation(arrays: ProblemArrays, cands: SparseCandidates, *,
     flow.set_node_supply(sink, -n)
     if flow.solve() != flow.OPTIMAL:
         return None
-    total = -flow.optimal_cost() / BOUND_SCALE
-    movers = int((arrays.current >= 0).sum())
-    bound = total - w.moves * movers
+    bound = -flow.optimal_cost() / BOUND_SCALE + moves_constant(arrays)
     bound += 1e-9 * max(1.0, abs(bound))  # the float sums of evaluate may differ in the last bits
     used = flow.flows(np.arange(tail.size)) > 0
     return Relaxation(bound=float(bound) if math.isfinite(bound) else math.inf,

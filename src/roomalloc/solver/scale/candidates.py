@@ -45,7 +45,7 @@ import numpy.typing as npt
 
 from roomalloc.candidates import allowed_matrix, score_matrix
 from roomalloc.model import Problem, Room
-from roomalloc.solver.scale.arrays import FloatArray, IntArray, ProblemArrays
+from roomalloc.solver.scale.arrays import FloatArray, IntArray, ProblemArrays, part_of
 
 #: Rooms kept per resident by value alone.
 TOP_ROOMS = 24
@@ -178,7 +178,7 @@ def block_values(arrays: ProblemArrays, rows: range) -> tuple[npt.NDArray[np.boo
     ([[True]], [[0.0]])
     """
     problem = arrays.problem
-    block = problem.model_copy(update={"residents": problem.residents[rows.start:rows.stop]})
+    block = part_of(problem, residents=problem.residents[rows.start:rows.stop])
     allowed = allowed_matrix(block)
     w = arrays.weights
     value = w.preferences * score_matrix(block) if w.preferences else np.zeros(allowed.shape)
@@ -308,8 +308,7 @@ def group_candidates(arrays: ProblemArrays, *, top: int = TOP_ROOMS) -> GroupRoo
             continue
         members = [i for h in batch for i in arrays.groups[h]]
         problem = arrays.problem
-        sub = problem.model_copy(update={"residents": tuple(problem.residents[i]
-                                                           for i in members)})
+        sub = part_of(problem, residents=[problem.residents[i] for i in members])
         lookup = ProblemArrays.of(sub)
         allowed, value = block_values(lookup, range(len(members)))
         at = 0

@@ -36,9 +36,12 @@ class Occupancy:
         self.room_of = (np.full(arrays.residents, -1, dtype=np.int64) if room_of is None
                         else room_of.astype(np.int64).copy())
         self.occupants: list[list[int]] = [[] for _ in range(arrays.rooms)]
+        #: Residents per room (over all nights), kept in step with ``occupants``.
+        self.count = np.zeros(arrays.rooms, dtype=np.int64)
         for i, k in enumerate(self.room_of.tolist()):
             if k >= 0:
                 self.occupants[k].append(i)
+                self.count[k] += 1
         self._starts: list[int] = arrays.starts.tolist()
         self._ends: list[int] = arrays.ends.tolist()
         self._capacity: list[int] = arrays.capacity.tolist()
@@ -95,6 +98,15 @@ class Occupancy:
         return not any(self._clash(a, b) for n, a in enumerate(unit)
                        for b in [*here, *unit[n + 1:]])
 
+    def with_space(self, rooms: Sequence[int], beds: int = 1) -> list[int]:
+        """Those of ``rooms`` that might take ``beds`` more: without stays, rooms with that
+        many free beds; with stays every room (a bed may be free on the nights needed)."""
+        if self.arrays.has_stays or not rooms:
+            return list(rooms)
+        picked = np.asarray(rooms, dtype=np.int64)
+        free = self.arrays.capacity[picked] - self.count[picked] >= beds
+        return picked[free].tolist()
+
     def blockers(self, room: int, unit: Sequence[int]) -> list[int]:
         """Residents of ``room`` who clash with ``unit`` by a pairwise rule (not capacity)."""
         return [b for b in self.occupants[room] if any(self._clash(a, b) for a in unit)]
@@ -104,6 +116,7 @@ class Occupancy:
         for i in unit:
             self.room_of[i] = room
             self.occupants[room].append(i)
+            self.count[room] += 1
 
     def remove(self, unit: Iterable[int]) -> None:
         """Make every resident of ``unit`` unhoused."""
@@ -111,4 +124,5 @@ class Occupancy:
             k = int(self.room_of[i])
             if k >= 0:
                 self.occupants[k].remove(i)
+                self.count[k] -= 1
                 self.room_of[i] = -1

@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from roomalloc.model import Problem, Resident, Roommates
+from roomalloc.solver.scale.arrays import part_of
 
 
 def _localise(r: Resident, residents: set[str], rooms: set[str]) -> Resident:
@@ -52,12 +53,11 @@ def _localise(r: Resident, residents: set[str], rooms: set[str]) -> Resident:
 
 
 def sub_problem(problem: Problem, rooms: Sequence[int], residents: Sequence[int]) -> Problem:
-    """The problem of ``rooms`` and ``residents`` (positions), references kept inside only."""
+    """The problem of ``rooms`` and ``residents`` (positions), references kept inside only
+    (so the sub-problem is valid as it stands; it is built without validating it again)."""
     room_objs = tuple(problem.rooms[k] for k in rooms)
     people = [problem.residents[i] for i in residents]
     room_ids = {k.id for k in room_objs}
     resident_ids = {r.id for r in people}
-    return problem.model_copy(update={
-        "rooms": room_objs,
-        "residents": tuple(_localise(r, resident_ids, room_ids) for r in people),
-    })
+    return part_of(problem, rooms=room_objs,
+                   residents=[_localise(r, resident_ids, room_ids) for r in people])
