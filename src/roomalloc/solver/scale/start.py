@@ -49,7 +49,6 @@ from roomalloc.solver.scale.candidates import (
 )
 from roomalloc.solver.scale.occupancy import Occupancy
 
-
 #: Rooms tried per resident left out, beyond the short list, and per required resident
 #: rescued (the best-valued first): a scan of every room took minutes at 10,000 residents;
 #: what is left goes to the neighbourhood search.
