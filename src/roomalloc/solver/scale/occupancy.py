@@ -105,7 +105,8 @@ class Occupancy:
             return list(rooms)
         picked = np.asarray(rooms, dtype=np.int64)
         free = self.arrays.capacity[picked] - self.count[picked] >= beds
-        return picked[free].tolist()
+        kept: list[int] = picked[free].tolist()
+        return kept
 
     def blockers(self, room: int, unit: Sequence[int]) -> list[int]:
         """Residents of ``room`` who clash with ``unit`` by a pairwise rule (not capacity)."""
