@@ -38,6 +38,9 @@ from roomalloc.solver.scale.improve import NeighbourhoodSearch
 from roomalloc.solver.scale.occupancy import Occupancy
 from roomalloc.solver.scale.start import greedy_start
 
+#: Share of the time left that the start's refinements may use.
+START_SHARE = 0.25
+
 #: Relative differences below this are float noise (the bound carries a margin of half).
 NOISE = 2e-9
 
@@ -173,7 +176,9 @@ class GreedyStartStage:
         if incumbent is not None and not run.missing_required:
             return incumbent
         assert run.candidates is not None and run.groups is not None
-        out = greedy_start(run.arrays, run.candidates, run.groups)
+        # The refinements may take a quarter of the time left; the search does the rest.
+        until = time.perf_counter() + START_SHARE * run.time_left()
+        out = greedy_start(run.arrays, run.candidates, run.groups, until)
         run.adopt(out.occupancy, out.missing_required)
         return out.occupancy
 

@@ -34,6 +34,8 @@ Example
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -210,9 +212,11 @@ def _rescue(arrays: ProblemArrays, occ: Occupancy, cands: SparseCandidates, i: i
     return False
 
 
-def greedy_start(arrays: ProblemArrays, cands: SparseCandidates,
-               groups: GroupRooms) -> StartOutcome:
-    """The first allocation described above (deterministic for given candidates)."""
+def greedy_start(arrays: ProblemArrays, cands: SparseCandidates, groups: GroupRooms,
+                 until: float = math.inf) -> StartOutcome:
+    """The first allocation described above (deterministic for given candidates). After
+    ``until`` (a ``time.perf_counter()`` value) the refinements after step 2 are skipped:
+    the neighbourhood search does the same work, and its steps keep to the clock."""
     occ = Occupancy(arrays)
     missing = _place_locked(arrays, occ, cands)
     missing += _place_groups(arrays, occ, groups)
@@ -229,6 +233,7 @@ def greedy_start(arrays: ProblemArrays, cands: SparseCandidates,
     left_out = [i for i in sorted(singles, key=order) if not _insert(arrays, occ, cands, i)]
     # The short lists are full: every room the resident may use.
     unhoused = [i for i in left_out if not arrays.required[i]]
+    unhoused = unhoused if time.perf_counter() < until else []
     for i, rooms in all_allowed(arrays, unhoused).items():
         if arrays.private[i]:
             rooms = sorted(rooms, key=lambda k: int(arrays.capacity[k]))
@@ -236,12 +241,15 @@ def greedy_start(arrays: ProblemArrays, cands: SparseCandidates,
     # Making room: someone left out may fit once a lone resident moves to another room.
     movable = ~(arrays.required | arrays.locked) & (arrays.group < 0)
     for i in unhoused:
+        if time.perf_counter() > until:
+            break
         if occ.room_of[i] < 0:
             _make_room(arrays, occ, cands, movable, i)
     needy = [i for i in np.flatnonzero(arrays.required & (occ.room_of < 0)).tolist()
              if arrays.group[i] < 0 and not arrays.locked[i]]
     for i, rooms in all_allowed(arrays, needy).items():
-        if not (_insert_anywhere(occ, i, rooms) or _rescue(arrays, occ, cands, i, rooms)):
+        if time.perf_counter() > until or not (
+                _insert_anywhere(occ, i, rooms) or _rescue(arrays, occ, cands, i, rooms)):
             missing.append(i)
     missing += [i for g, members in arrays.groups.items()
                 for i in members if arrays.required[i] and occ.room_of[i] < 0]
