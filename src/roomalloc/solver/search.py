@@ -282,6 +282,11 @@ def solve(
     on large problems (more than 90 placement pairs per resident), ``True`` always, ``False``
     never.
 
+    From :data:`roomalloc.solver.scale.SCALE_FROM` residents, a problem without custom rules,
+    ``fairness`` or custom terms, and without ``hint``, is solved by the path that scales
+    (:func:`roomalloc.solver.scale.solve_at_scale`; ``docs/solver.md``), which ignores
+    ``shortlists``, ``configurations``, ``parameters`` and ``diagnose``.
+
     Status: ``optimal`` (proven), ``feasible`` (valid, not proven optimal), ``infeasible``
     (proven impossible) or ``unknown`` (nothing found in time). Every resident appears in
     ``assignments`` unless the status is ``infeasible`` or ``unknown``. ``bound`` is an upper
