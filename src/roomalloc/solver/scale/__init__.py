@@ -139,7 +139,8 @@ def scale_result(run: ScaleRun, incumbent: Occupancy | None) -> Result:
     """The run's :class:`Result`: checked, recomputed, with the run's proven bound only."""
     problem = run.problem
     if incumbent is None:
-        return Result(status="unknown", bound=run.bound, solve_seconds=run.elapsed())
+        return Result(status="unknown", bound=run.bound, solve_seconds=run.elapsed(),
+                      interrupted=run.interrupted)
     assignments = incumbent.assignments()
     if not check(problem, assignments).ok:
         # Only a required resident left out can get here (every step keeps the rules):
@@ -157,4 +158,4 @@ def scale_result(run: ScaleRun, incumbent: Occupancy | None) -> Result:
         1.0, abs(bound))
     return Result(status="optimal" if optimal else "feasible", assignments=assignments,
                   objective=ev.objective, bound=ev.objective if optimal else bound,
-                  terms=ev.terms, solve_seconds=run.elapsed())
+                  terms=ev.terms, solve_seconds=run.elapsed(), interrupted=run.interrupted)
