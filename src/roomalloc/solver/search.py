@@ -37,6 +37,7 @@ from roomalloc.candidates import Candidates, candidate_matrix
 from roomalloc.model import Problem, Result
 from roomalloc.progress import ProgressOption, as_progress, reported
 from roomalloc.rules.base import Rule
+from roomalloc.solver import scale
 from roomalloc.solver.builder import BuiltModel, build_model, objective_terms
 from roomalloc.solver.configurations import Prices, RoomConfigurations
 from roomalloc.solver.context import OutOfTime
@@ -281,6 +282,11 @@ def solve(
     on large problems (more than 90 placement pairs per resident), ``True`` always, ``False``
     never.
 
+    From :data:`roomalloc.solver.scale.SCALE_FROM` residents, a problem without custom rules,
+    ``fairness`` or custom terms, and without ``hint``, is solved by the path that scales
+    (:func:`roomalloc.solver.scale.solve_at_scale`; ``docs/solver.md``), which ignores
+    ``shortlists``, ``configurations``, ``parameters`` and ``diagnose``.
+
     Status: ``optimal`` (proven), ``feasible`` (valid, not proven optimal), ``infeasible``
     (proven impossible) or ``unknown`` (nothing found in time). Every resident appears in
     ``assignments`` unless the status is ``infeasible`` or ``unknown``. ``bound`` is an upper
@@ -295,6 +301,9 @@ def solve(
     _checked_arguments(time_limit, workers, seed)
     problem = as_problem(problem)  # a plain mapping is validated into a Problem
     objective_terms(problem)  # an unregistered term is an error before any work
+    if scale.takes_over(problem, rules, hint):  # large problems: the path that scales
+        return scale.solve_at_scale(problem, time_limit=time_limit, workers=workers, seed=seed,
+                                    progress=progress, started=started)
     run = Run(problem, rules=rules, time_limit=None if time_limit is None else float(time_limit),
               progress=progress, started=started)
     if diagnose:

@@ -1,0 +1,325 @@
+"""Sparse candidates: for each resident, a short list of rooms, and the room classes they may use.
+
+The dense matrices of :mod:`roomalloc.candidates` hold one entry per resident-room pair (9 GB at
+50,000 x 20,000). Here residents are scanned in blocks: each block's static rules and scores
+come from the same functions (:func:`~roomalloc.candidates.allowed_matrix`,
+:func:`~roomalloc.candidates.score_matrix`, so each rule keeps its one home) over the block
+alone, and only a few rooms per resident are kept, as CSR arrays:
+
+* the ``TOP_ROOMS`` rooms of highest value for the resident (preference score times its
+  weight, minus the bed cost times its weight, plus the ``moves`` weight for the current room),
+  ties broken by a seeded jitter so that residents who like the same kind of room spread out;
+* for each *kind* of room (capacity and gender designation: what decides whom a resident can
+  share with), the ``PER_KIND`` best allowed rooms of that kind: a resident can always be
+  offered a single, a double, ..., a room of their gender or an undesignated one;
+* the current room, when the static rules allow it.
+
+Every room kept is allowed by the resident's own static rules. In the same pass each resident's
+best value per *room class* (a partition of the rooms, :func:`room_classes`) is kept: the arcs
+of the assignment relaxation (:mod:`roomalloc.solver.scale.bound`).
+
+Memory: ``residents x (TOP_ROOMS + PER_KIND x kinds + 1)`` candidates plus the class arcs
+(at most ``ARC_BUDGET``) and one block of ``BLOCK x rooms`` while scanning.
+
+Example
+-------
+>>> from roomalloc import Problem, Room, Resident, Preference
+>>> p = Problem(rooms=[Room(id="A", capacity=1, features=("accessible",)),
+...                    Room(id="B", capacity=2), Room(id="C", capacity=2, building="N")],
+...             residents=[Resident(id="r1", needs=("accessible",)),
+...                        Resident(id="r2", preferences=[Preference(building="N", weight=2)])])
+>>> c = sparse_candidates(ProblemArrays.of(p))
+>>> c.rooms_of(0).tolist(), sorted(c.rooms_of(1).tolist())
+([0], [0, 1, 2])
+>>> float(c.values_of(1)[c.rooms_of(1) == 2][0])
+2.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from roomalloc.candidates import allowed_matrix, score_matrix
+from roomalloc.model import Problem, Room
+from roomalloc.solver.scale.arrays import FloatArray, IntArray, ProblemArrays, part_of
+
+#: Rooms kept per resident by value alone.
+TOP_ROOMS = 24
+#: Rooms kept per resident and kind of room (capacity, gender designation).
+PER_KIND = 1
+#: Residents scanned at once: the block's dense matrices are BLOCK x rooms.
+BLOCK = 256
+#: The relaxation's arcs (resident x room class) are kept below this many.
+ARC_BUDGET = 6_000_000
+
+ClassKey = Callable[[Room], tuple[object, ...]]
+
+
+def _exact_key(referenced: set[str]) -> ClassKey:
+    def key(k: Room) -> tuple[object, ...]:
+        return (k.building, k.floor, tuple(sorted(k.features)), k.gender, k.cost,
+                k.unavailable, k.capacity, k.id if k.id in referenced else None)
+    return key
+
+
+#: Coarser and coarser partitions: a class's value for a resident is its best room's.
+_COARSE_KEYS: tuple[ClassKey, ...] = (
+    lambda k: (k.building, k.floor, k.gender, k.capacity, tuple(sorted(k.features))),
+    lambda k: (k.building, k.floor, k.gender, k.capacity),
+    lambda k: (k.building, k.gender, k.capacity),
+    lambda k: (k.gender, k.capacity),
+)
+
+
+def referenced_rooms(problem: Problem) -> set[str]:
+    """Ids some resident names: a room preference, an excluded room or a current room.
+
+    >>> from roomalloc import Problem, Room, Resident
+    >>> referenced_rooms(Problem(rooms=[Room(id="A", capacity=1)],
+    ...                          residents=[Resident(id="r", current_room="A")]))
+    {'A'}
+    """
+    out: set[str] = set()
+    for r in problem.residents:
+        out.update(p.room for p in r.preferences if p.room is not None)
+        out.update(r.excluded_rooms)
+        if r.current_room is not None:
+            out.add(r.current_room)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class RoomClasses:
+    """A partition of the rooms: ``of_room[k]`` is room ``k``'s class; ``exact`` when rooms of a
+    class are alike for every rule and score (so any room of it serves as well as another)."""
+
+    of_room: IntArray
+    count: int
+    exact: bool
+
+    @property
+    def order(self) -> IntArray:
+        """Rooms sorted by class (stable)."""
+        return np.argsort(self.of_room, kind="stable")
+
+    @property
+    def first(self) -> IntArray:
+        """Position in :attr:`order` where each class begins."""
+        return np.searchsorted(self.of_room[self.order], np.arange(self.count))
+
+
+def room_classes(problem: Problem, *, exact: bool, max_classes: int) -> RoomClasses:
+    """Rooms that no rule or score can tell apart (``exact``), or the finest coarse partition
+    with at most ``max_classes`` classes (the coarsest when none is that small).
+
+    >>> from roomalloc import Problem, Room
+    >>> p = Problem(rooms=[Room(id="A", capacity=2), Room(id="B", capacity=2),
+    ...                    Room(id="C", capacity=1)])
+    >>> room_classes(p, exact=True, max_classes=10).of_room.tolist()
+    [0, 0, 1]
+    """
+    keys = [_exact_key(referenced_rooms(problem))] if exact else list(_COARSE_KEYS)
+    codes: list[int] = []
+    table: dict[tuple[object, ...], int] = {}
+    for key in keys:
+        table = {}
+        codes = [table.setdefault(key(k), len(table)) for k in problem.rooms]
+        if len(table) <= max_classes:
+            break
+    return RoomClasses(np.array(codes, dtype=np.int64), len(table), exact)
+
+
+@dataclass(frozen=True, eq=False)
+class SparseCandidates:
+    """CSR arrays: resident ``i``'s candidate rooms are ``rooms[indptr[i]:indptr[i+1]]`` with
+    ``values`` (best first); its class arcs ``arc_class[arc_ptr[i]:arc_ptr[i+1]]`` with
+    ``arc_value``, the best value among the class's rooms that ``i`` may use. Values leave out
+    ``housed`` and ``roommates`` (they do not depend on the room chosen)."""
+
+    indptr: IntArray
+    rooms: npt.NDArray[np.int32]
+    values: FloatArray
+    classes: RoomClasses
+    arc_ptr: IntArray
+    arc_class: npt.NDArray[np.int32]
+    arc_value: FloatArray
+
+    def rooms_of(self, i: int) -> npt.NDArray[np.int32]:
+        """Candidate rooms of resident ``i``, best value first."""
+        return self.rooms[self.indptr[i]:self.indptr[i + 1]]
+
+    def values_of(self, i: int) -> FloatArray:
+        """Values of :meth:`rooms_of`."""
+        return self.values[self.indptr[i]:self.indptr[i + 1]]
+
+    @property
+    def pair_count(self) -> int:
+        """Number of resident-room candidates kept."""
+        return int(self.rooms.size)
+
+    def value_of(self, i: int, room: int) -> float | None:
+        """Value of ``room`` for ``i`` if it is a candidate, else ``None``."""
+        rooms = self.rooms_of(i)
+        hit = np.flatnonzero(rooms == room)
+        return float(self.values_of(i)[hit[0]]) if hit.size else None
+
+
+def block_values(arrays: ProblemArrays, rows: range) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+    """The static-rule matrix and room values of residents ``rows`` (dense over them only).
+
+    >>> from roomalloc import Problem, Room, Resident
+    >>> p = Problem(rooms=[Room(id="A", capacity=1)], residents=[Resident(id="r")])
+    >>> allowed, value = block_values(ProblemArrays.of(p), range(1))
+    >>> allowed.tolist(), value.tolist()
+    ([[True]], [[0.0]])
+    """
+    problem = arrays.problem
+    block = part_of(problem, residents=problem.residents[rows.start:rows.stop])
+    allowed = allowed_matrix(block)
+    w = arrays.weights
+    value = w.preferences * score_matrix(block) if w.preferences else np.zeros(allowed.shape)
+    if w.cost:
+        value -= w.cost * arrays.cost[None, :]
+    if w.moves:
+        current = arrays.current[rows.start:rows.stop]
+        has = np.flatnonzero(current >= 0)
+        value[has, current[has]] += w.moves
+    return allowed, value
+
+
+def sparse_candidates(arrays: ProblemArrays, *, seed: int = 0, exact_classes: bool = False,
+                      top: int = TOP_ROOMS, per_kind: int = PER_KIND,
+                      should_stop: Callable[[], bool] | None = None) -> SparseCandidates:
+    """Each resident's candidate rooms and class arcs, scanning ``BLOCK`` residents at a time.
+
+    ``exact_classes`` asks for the exact room classes (an exact relaxation for pure assignment
+    problems) when their arcs fit ``ARC_BUDGET``; otherwise a coarse partition is used.
+    ``should_stop`` is polled between blocks; when it says so, ``KeyboardInterrupt`` is raised.
+    """
+    n, m = arrays.residents, arrays.rooms
+    rng = np.random.default_rng(seed)
+    max_classes = max(64, ARC_BUDGET // max(n, 1))
+    classes = room_classes(arrays.problem, exact=exact_classes, max_classes=max_classes)
+    if classes.exact and classes.count > max_classes:
+        classes = room_classes(arrays.problem, exact=False, max_classes=max_classes)
+    order, first = classes.order, classes.first
+    kinds = arrays.capacity * 1000 + (arrays.room_gender + 2)
+    kind_columns = [np.flatnonzero(kinds == v) for v in np.unique(kinds)]
+    room_parts: list[npt.NDArray[np.int32]] = []
+    value_parts: list[FloatArray] = []
+    counts = np.zeros(n, dtype=np.int64)
+    arc_parts: list[npt.NDArray[np.int32]] = []
+    arc_value_parts: list[FloatArray] = []
+    arc_counts = np.zeros(n, dtype=np.int64)
+    for lo in range(0, n, BLOCK):
+        if should_stop is not None and should_stop():
+            raise KeyboardInterrupt
+        rows = range(lo, min(n, lo + BLOCK))
+        allowed, value = block_values(arrays, rows)
+        if m == 0:
+            continue
+        masked = np.where(allowed, value, -np.inf)
+        # The jitter only orders equal values; the values kept are exact.
+        ranked = masked + rng.random(masked.shape) * 1e-6
+        picked = np.zeros(masked.shape, dtype=bool)
+        _mark_top(picked, ranked, np.arange(m), top)
+        for cols in kind_columns:
+            _mark_top(picked, ranked, cols, per_kind)
+        current = arrays.current[rows.start:rows.stop]
+        has = np.flatnonzero(current >= 0)
+        picked[has, current[has]] = True
+        picked &= allowed
+        for r in range(len(rows)):
+            cols = np.flatnonzero(picked[r])
+            cols = cols[np.argsort(-ranked[r, cols], kind="stable")]
+            room_parts.append(cols.astype(np.int32))
+            value_parts.append(value[r, cols])
+            counts[lo + r] = cols.size
+        best = np.maximum.reduceat(masked[:, order], first, axis=1)
+        for r in range(len(rows)):
+            ok = np.flatnonzero(np.isfinite(best[r]))
+            arc_parts.append(ok.astype(np.int32))
+            arc_value_parts.append(best[r, ok])
+            arc_counts[lo + r] = ok.size
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    arc_ptr = np.concatenate([[0], np.cumsum(arc_counts)]).astype(np.int64)
+    return SparseCandidates(
+        indptr=indptr,
+        rooms=np.concatenate(room_parts) if room_parts else np.zeros(0, np.int32),
+        values=np.concatenate(value_parts) if value_parts else np.zeros(0),
+        classes=classes,
+        arc_ptr=arc_ptr,
+        arc_class=np.concatenate(arc_parts) if arc_parts else np.zeros(0, np.int32),
+        arc_value=np.concatenate(arc_value_parts) if arc_value_parts else np.zeros(0),
+    )
+
+
+def _mark_top(picked: npt.NDArray[np.bool_], ranked: FloatArray, cols: IntArray,
+              count: int) -> None:
+    """Mark, in each row, the ``count`` highest-ranked of ``cols`` (rows with fewer: all)."""
+    if cols.size == 0:
+        return
+    if cols.size <= count:
+        picked[:, cols] = True
+        return
+    sub = ranked[:, cols]
+    rows = np.arange(ranked.shape[0])
+    if count == 1:  # argmax is several times quicker than argpartition
+        picked[rows, cols[np.argmax(sub, axis=1)]] = True
+        return
+    top = np.argpartition(-sub, count - 1, axis=1)[:, :count]
+    picked[rows[:, None], cols[top]] = True
+
+
+@dataclass(frozen=True, eq=False)
+class GroupRooms:
+    """For each group number, the rooms every member may use (best summed value first)."""
+
+    rooms: dict[int, npt.NDArray[np.int32]]
+    values: dict[int, FloatArray]
+
+
+def group_candidates(arrays: ProblemArrays, *, top: int = TOP_ROOMS) -> GroupRooms:
+    """The rooms a whole group may share: allowed for every member, by summed value.
+
+    A group's members are scanned together (their dense rows only), so the common rooms are
+    exact, not the intersection of each member's short list.
+
+    >>> from roomalloc import Problem, Room, Resident
+    >>> p = Problem(rooms=[Room(id="A", capacity=2, features=("quiet",)), Room(id="B", capacity=2)],
+    ...             residents=[Resident(id="a", group="g", needs=("quiet",)),
+    ...                        Resident(id="b", group="g")])
+    >>> group_candidates(ProblemArrays.of(p)).rooms[0].tolist()
+    [0]
+    """
+    rooms: dict[int, npt.NDArray[np.int32]] = {}
+    values: dict[int, FloatArray] = {}
+    labels = list(arrays.groups)
+    size = 0
+    batch: list[int] = []
+    for n, g in enumerate(labels):
+        batch.append(g)
+        size += len(arrays.groups[g])
+        if size < BLOCK and n + 1 < len(labels):
+            continue
+        members = [i for h in batch for i in arrays.groups[h]]
+        problem = arrays.problem
+        sub = part_of(problem, residents=[problem.residents[i] for i in members])
+        lookup = ProblemArrays.of(sub)
+        allowed, value = block_values(lookup, range(len(members)))
+        at = 0
+        for h in batch:
+            count = len(arrays.groups[h])
+            ok = allowed[at:at + count].all(axis=0)
+            total = np.where(ok, value[at:at + count].sum(axis=0), -np.inf)
+            cols = np.flatnonzero(ok)
+            cols = cols[np.argsort(-total[cols], kind="stable")][:top]
+            rooms[h] = cols.astype(np.int32)
+            values[h] = total[cols]
+            at += count
+        batch, size = [], 0
+    return GroupRooms(rooms, values)

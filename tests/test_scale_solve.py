@@ -1,0 +1,110 @@
+"""The scalable path end to end: honest results, the clock, Ctrl-C, and when solve uses it."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import pytest
+
+import roomalloc
+from roomalloc import Problem, TermSpec
+from roomalloc.rules.base import Rule
+from roomalloc.solver import scale
+from roomalloc.solver.scale import ScaleRun, accepts, run_stages, solve_at_scale
+from roomalloc.synthetic import PRESETS, cohort
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_every_preset_gets_a_checked_allocation_under_an_honest_bound(preset: str) -> None:
+    problem = cohort(residents=300, seed=8, preset=preset)
+    result = solve_at_scale(problem, time_limit=6, workers=1)
+    assert result.status in ("feasible", "optimal")
+    assert set(result.assignments) == {r.id for r in problem.residents}
+    assert roomalloc.check(problem, result.assignments).ok
+    ev = roomalloc.evaluate(problem, result.assignments)
+    assert result.objective == ev.objective and result.terms == ev.terms
+    assert result.bound is not None and result.bound >= result.objective
+
+
+def test_no_stage_starts_after_the_deadline() -> None:
+    problem = cohort(residents=200, seed=2)
+    started = time.perf_counter()
+    run = ScaleRun(problem, started=started, deadline=started)  # the clock has run out
+    assert run_stages(run) is None and run.log == []
+    result = solve_at_scale(problem, time_limit=1e-9, workers=1)
+    assert result.status == "unknown" and result.assignments == {}
+
+
+def test_the_bound_stage_follows_the_start() -> None:
+    problem = cohort(residents=200, seed=2)
+    started = time.perf_counter()
+    run = ScaleRun(problem, started=started, deadline=started + 600)
+    stages = [s for s in scale.SCALE_STAGES if s.name != "neighbourhoods"]
+    incumbent = run_stages(run, stages)
+    assert incumbent is not None and run.bound is not None and run.objective is not None
+    assert [line.split(":")[0] for line in run.log] == [
+        "sparse_candidates", "greedy_start", "assignment_bound"]
+    assert run.bound >= run.objective
+
+
+def test_the_neighbourhoods_stop_at_the_deadline() -> None:
+    problem = cohort(residents=300, seed=2, preset="hostel")
+    result = solve_at_scale(problem, time_limit=3, workers=1)
+    # Not a timing assertion on the machine: the path reports the time it used, and that
+    # stays under the limit it was given plus one step of the search.
+    assert result.solve_seconds <= 3 + 1.5
+
+
+def test_ctrl_c_returns_the_best_allocation_so_far() -> None:
+    problem = cohort(residents=300, seed=3, preset="staff_housing")
+    calls: list[float] = []
+
+    def progress(elapsed: float, objective: float, bound: float | None) -> None:
+        calls.append(objective)
+        if len(calls) == 2:  # once the search has improved on its start: Ctrl-C
+            signal.raise_signal(signal.SIGINT)
+
+    result = solve_at_scale(problem, time_limit=600, workers=1, progress=progress)
+    assert result.status == "feasible" and result.interrupted
+    assert roomalloc.check(problem, result.assignments).ok
+    assert result.objective is not None and result.objective >= calls[1] - 1e-6
+    assert result.solve_seconds < 600
+
+
+def test_solve_hands_large_problems_to_the_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    problem = cohort(residents=120, seed=1)
+    seen: list[int] = []
+    real = scale.solve_at_scale
+
+    def spy(p: Problem, **options: object) -> roomalloc.Result:
+        seen.append(len(p.residents))
+        return real(p, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scale, "solve_at_scale", spy)
+    monkeypatch.setattr(scale, "SCALE_FROM", 100)
+    result = roomalloc.solve(problem, time_limit=4, workers=1)
+    assert seen == [120]
+    assert roomalloc.check(problem, result.assignments).ok
+    monkeypatch.setattr(scale, "SCALE_FROM", 1000)
+    roomalloc.solve(problem, time_limit=4, workers=1)
+    assert seen == [120]
+
+
+class _NoOne(Rule):
+    name = "no_one_in_a0"
+
+    def check(self, problem: Problem, assignments: object) -> list[object]:
+        return []
+
+    def add_to_model(self, ctx: object) -> None:
+        return None
+
+
+def test_custom_rules_and_fairness_are_declined() -> None:
+    problem = cohort(residents=50, seed=1)
+    assert accepts(problem)
+    assert not accepts(problem, [_NoOne()])
+    fair = problem.model_copy(update={"objective": (*problem.objective,
+                                                    TermSpec(term="fairness", weight=1))})
+    assert not accepts(fair)
