@@ -2,7 +2,9 @@
 
 Example
 -------
->>> pd = require_pandas()  # doctest: +SKIP
+>>> pd = require_pandas()
+>>> pd.DataFrame({'room': ['A-1']}).shape
+(1, 1)
 """
 
 from __future__ import annotations
