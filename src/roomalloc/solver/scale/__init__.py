@@ -30,9 +30,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from roomalloc.evaluation import evaluate
 from roomalloc.model import Problem, Result
 from roomalloc.rules.base import Rule
+from roomalloc.solver.driver import Run
 from roomalloc.solver.scale.arrays import unsplittable_terms
 from roomalloc.solver.scale.occupancy import Occupancy
 from roomalloc.solver.scale.stages import NOISE, SCALE_STAGES, Progress, ScaleRun, Stage
@@ -136,26 +136,19 @@ def solve_at_scale(problem: Problem, *, time_limit: float | None = 60.0, workers
 
 
 def scale_result(run: ScaleRun, incumbent: Occupancy | None) -> Result:
-    """The run's :class:`Result`: checked, recomputed, with the run's proven bound only."""
-    problem = run.problem
-    if incumbent is None:
-        return Result(status="unknown", bound=run.bound, solve_seconds=run.elapsed(),
-                      interrupted=run.interrupted)
-    assignments = incumbent.assignments()
-    if not check(problem, assignments).ok:
-        # Only a required resident left out can get here (every step keeps the rules):
-        # no valid allocation was found in time.
-        return Result(status="unknown", bound=run.bound, solve_seconds=run.elapsed())
-    ev = evaluate(problem, assignments)
-    bound = run.bound
-    if bound is not None and ev.objective > bound:
-        tolerance = NOISE * max(1.0, abs(ev.objective))
-        if ev.objective - bound > tolerance:
-            raise AssertionError(f"the relaxation's bound {bound} is below an allocation "
-                                 f"worth {ev.objective}: a bug in roomalloc")
-        bound = ev.objective
-    optimal = run.proven and bound is not None and ev.objective >= bound - NOISE * max(
-        1.0, abs(bound))
-    return Result(status="optimal" if optimal else "feasible", assignments=assignments,
-                  objective=ev.objective, bound=ev.objective if optimal else bound,
-                  terms=ev.terms, solve_seconds=run.elapsed(), interrupted=run.interrupted)
+    """The run's :class:`Result`, built by the driver's one result and bound code
+    (:class:`roomalloc.solver.driver.Run`): verified by :func:`roomalloc.check`, objective and
+    terms recomputed, the bound only what the relaxation proved."""
+    final = Run(run.problem, started=run.started)
+    final.interrupted = run.interrupted
+    if run.bound is not None:
+        final.prove(run.bound)
+    if incumbent is not None:
+        # The driver checks the allocation before keeping it: one that leaves out a required
+        # resident (no valid allocation found in time) is not kept, and the result is unknown.
+        final.offer(incumbent.assignments())
+    if final.incumbent is not None and run.proven and run.bound is not None and (
+        final.value >= run.bound - NOISE * max(1.0, abs(run.bound))
+    ):
+        final.prove_optimal()
+    return final.result()
