@@ -112,6 +112,23 @@ def test_the_core_works_without_pandas_and_matplotlib_installed() -> None:
     assert out["solve"] in ("ImportError", "ModuleNotFoundError")
 
 
+def test_checking_needs_no_ortools_at_all() -> None:
+    out = run_fresh(TINY + (
+        "out['ok'] = roomalloc.check(p, {'r1': 'B', 'r2': 'A'}).ok\n"
+        "out['objective'] = roomalloc.evaluate(p, {'r1': 'B', 'r2': 'A'}).objective\n"
+    ), blocked=("ortools",))
+    assert out == {"ok": True, "objective": 2000, "loaded": []}
+
+
+def test_a_bare_import_still_reaches_every_submodule() -> None:
+    out = run_fresh("import roomalloc\n"
+                    "out['context'] = roomalloc.solver.BuildContext.__name__\n"
+                    "out['scenarios'] = roomalloc.scenarios.__name__\n"
+                    "out['verifier'] = roomalloc.verifier.check is roomalloc.check")
+    assert out == {"context": "BuildContext", "scenarios": "roomalloc.scenarios",
+                   "verifier": True, "loaded": ["ortools", "pandas"]}
+
+
 def test_the_public_names_are_unchanged_and_explain_stays_the_function() -> None:
     assert set(roomalloc.__all__) <= set(dir(roomalloc))
     assert all(getattr(roomalloc, name) is not None for name in roomalloc.__all__)

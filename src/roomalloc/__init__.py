@@ -81,21 +81,27 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "roomalloc.violations": ("Violation",),
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
-_SUBMODULES = ("plots", "scenarios")
 
 if not TYPE_CHECKING:  # hidden from type checkers, so a misspelt name stays an error there
 
     def __getattr__(name: str) -> Any:
-        if name in _SUBMODULES:
-            return importlib.import_module(f"roomalloc.{name}")
-        if name not in _HOME_OF:
-            raise AttributeError(f"module 'roomalloc' has no attribute {name!r}")
-        value = getattr(importlib.import_module(_HOME_OF[name]), name)
-        globals()[name] = value  # later look-ups are plain attribute reads
-        return value
+        if name in _HOME_OF:
+            value = getattr(importlib.import_module(_HOME_OF[name]), name)
+            globals()[name] = value  # later look-ups are plain attribute reads
+            return value
+        # A submodule (`plots`, `scenarios`, or any other: `roomalloc.solver.BuildContext`
+        # after a bare `import roomalloc` worked when the package loaded everything).
+        if not name.startswith("__"):  # tools probe dunders (`__wrapped__`): no such module
+            try:
+                return importlib.import_module(f"roomalloc.{name}")
+            except ModuleNotFoundError as err:
+                if err.name != f"roomalloc.{name}":
+                    raise
+        raise AttributeError(f"module 'roomalloc' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
+    """The public names too, though they load only on first use."""
     return sorted(set(globals()) | set(__all__))
 
 
