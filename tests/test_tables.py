@@ -318,8 +318,10 @@ def run_without(modules: list[str], code: str) -> subprocess.CompletedProcess[st
 
 
 def test_the_core_imports_and_solves_without_the_optional_extras() -> None:
-    # pandas itself cannot be blocked: OR-Tools requires and imports it. The extras' own
-    # libraries can: matplotlib (plot), openpyxl (tables) and tqdm (progress bars).
+    # pandas cannot be blocked here only because this solves: OR-Tools requires and imports
+    # it. Everything short of solving (build, validate, check, evaluate, explain) works without
+    # pandas too: tests/test_imports.py. The extras' own libraries can be blocked even for
+    # solving: matplotlib (plot), openpyxl (tables) and tqdm (progress bars).
     done = run_without(["matplotlib", "openpyxl", "tqdm"], (
         "import roomalloc\n"
         "p = roomalloc.Problem(rooms=[roomalloc.Room(id='A', capacity=1)],\n"

@@ -23,7 +23,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -57,14 +57,12 @@ class _Run:
     values: list[int] = field(default_factory=list)
 
 
+@cache  # CP-SAT loads on the first price, not with the explanation
 def _status_names() -> dict[Any, str]:
     from ortools.sat.python import cp_model
 
     return {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible",
             cp_model.INFEASIBLE: "infeasible"}
-
-
-_STATUS: dict[Any, str] = _status_names()
 
 
 class Pricer:
@@ -205,7 +203,7 @@ class Pricer:
             params.linearization_level = 2
         code = solver.solve(model)
         model.clear_assumptions()
-        status = _STATUS.get(code, "unknown")
+        status = _status_names().get(code, "unknown")
         if status in ("infeasible", "unknown"):
             return _Run(status, {})
         return _Run(status, self.built.assignments(solver.boolean_value),
