@@ -91,6 +91,28 @@ def test_solve_hands_large_problems_to_the_path(monkeypatch: pytest.MonkeyPatch)
     assert seen == [120]
 
 
+
+def test_a_valid_hint_is_the_paths_first_allocation(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A hint used to send a large problem to the full model, which at 10,000 residents cannot
+    # be built in time: the hint came back untouched. Now the path starts from it.
+    problem = cohort(residents=120, seed=1)
+    monkeypatch.setattr(scale, "SCALE_FROM", 100)
+    seen: list[object] = []
+    real = scale.solve_at_scale
+
+    def spy(p: Problem, **options: object) -> roomalloc.Result:
+        seen.append(options.get("hint"))
+        return real(p, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scale, "solve_at_scale", spy)
+    first = roomalloc.solve(problem, time_limit=3, workers=1, seed=0)
+    assert first.status in ("feasible", "optimal")
+    again = roomalloc.solve(problem, time_limit=3, workers=1, seed=0, hint=first)
+    assert seen[-1] == first.assignments
+    assert roomalloc.check(problem, again.assignments).ok
+    assert again.objective is not None and first.objective is not None
+    assert again.objective >= first.objective  # never worse than the valid hint it began from
+
 class _NoOne(Rule):
     name = "no_one_in_a0"
 

@@ -283,9 +283,10 @@ def solve(
     never.
 
     From :data:`roomalloc.solver.scale.SCALE_FROM` residents, a problem without custom rules,
-    ``fairness`` or custom terms, and without ``hint``, is solved by the path that scales
-    (:func:`roomalloc.solver.scale.solve_at_scale`; ``docs/solver.md``), which ignores
-    ``shortlists``, ``configurations``, ``parameters`` and ``diagnose``.
+    ``fairness`` or custom terms is solved by the path that scales
+    (:func:`roomalloc.solver.scale.solve_at_scale`; ``docs/solver.md``), which starts from
+    ``hint`` when it keeps every hard rule and ignores ``shortlists``, ``configurations``,
+    ``parameters`` and ``diagnose``.
 
     Status: ``optimal`` (proven), ``feasible`` (valid, not proven optimal), ``infeasible``
     (proven impossible) or ``unknown`` (nothing found in time). Every resident appears in
@@ -302,8 +303,9 @@ def solve(
     problem = as_problem(problem)  # a plain mapping is validated into a Problem
     objective_terms(problem)  # an unregistered term is an error before any work
     if scale.takes_over(problem, rules, hint):  # large problems: the path that scales
+        start = hint.assignments if isinstance(hint, Result) else hint
         return scale.solve_at_scale(problem, time_limit=time_limit, workers=workers, seed=seed,
-                                    progress=progress, started=started)
+                                    progress=progress, hint=start, started=started)
     run = Run(problem, rules=rules, time_limit=None if time_limit is None else float(time_limit),
               progress=progress, started=started)
     if diagnose:

@@ -60,14 +60,16 @@ def accepts(problem: Problem, rules: Sequence[Rule] = ()) -> bool:
 
 def takes_over(problem: Problem, rules: Sequence[Rule] = (),
                hint: object | None = None) -> bool:
-    """Whether :func:`roomalloc.solve` should use this path: large enough, accepted, and no
-    hint (a hint asks for the full model's warm start).
+    """Whether :func:`roomalloc.solve` should use this path: large enough and accepted.
+
+    A ``hint`` does not change the answer: this path starts from it when it keeps every hard
+    rule (a full model of a large problem would not fit the time or the memory).
 
     >>> from roomalloc import Problem, Resident
     >>> takes_over(Problem(residents=[Resident(id=str(n)) for n in range(SCALE_FROM)]))
     True
     """
-    return hint is None and len(problem.residents) >= SCALE_FROM and accepts(problem, rules)
+    return len(problem.residents) >= SCALE_FROM and accepts(problem, rules)
 
 
 @contextmanager
