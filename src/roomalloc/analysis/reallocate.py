@@ -28,6 +28,7 @@ Example
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,8 @@ __all__ = ["DEFAULT_MOVE_WEIGHT", "Move", "Reallocation", "from_scratch", "reall
 #: The ``moves`` weight when the objective has none: a move is worth five preference points
 #: (the ``reallocation`` preset's weight), so a resident moves for a clearly better room.
 DEFAULT_MOVE_WEIGHT = 5.0
+#: The least time limit handed to ``solve`` once the warm start has used up the call's own.
+_LEAST_SOLVE_SECONDS = 0.5
 
 #: Rounds of pinning left-out required residents when building the warm start.
 REPAIR_ROUNDS = 3
@@ -111,14 +114,19 @@ def reallocate(
     A locked resident keeps their ``current_room`` as the problem says; everyone else's current
     room becomes their previous room (``None`` when they were unhoused or their room is gone).
     Further keyword arguments go to :func:`roomalloc.solve` (``workers``, ``seed``...).
+    ``time_limit`` is the whole call's wall time: the warm start comes out of it too.
     See the module docstring for an example.
     """
     from roomalloc.solver import solve
 
+    started = time.perf_counter()
     edited = changes.apply(problem) if changes is not None else problem
     before = assignments_of(previous)
     solved = _with_current_rooms(edited, before, move_weight)
     hint = _warm_start(solved, before)
+    if time_limit is not None:
+        # What the warm start used is gone; solve still needs a positive limit to return it.
+        time_limit = max(_LEAST_SOLVE_SECONDS, time_limit - (time.perf_counter() - started))
     result = solve(solved, hint=hint, time_limit=time_limit, **solve_options)
     return _report(problem, edited, solved, before, result)
 
