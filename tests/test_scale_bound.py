@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import assume, given, settings
 
 import roomalloc
-from roomalloc import Problem, TermSpec
+from roomalloc import Problem, Resident, Room, TermSpec
 from roomalloc.solver.scale import accepts, solve_at_scale
 from roomalloc.solver.scale.arrays import ProblemArrays
 from roomalloc.solver.scale.bound import is_pure_assignment, relaxation
@@ -63,7 +63,7 @@ def test_pure_assignment_cohort_is_proven_optimal_and_matches_cp_sat() -> None:
     base = cohort(residents=120, seed=5, preset="staff_housing")
     problem = base.model_copy(update={
         "residents": tuple(r.model_copy(update={
-            "stay": None, "group": None, "private": False,
+            "stay": None, "group": None, "private": False, "required": False, "locked": False,
             "roommates": roomalloc.Roommates()}) for r in base.residents),
     })
     assert is_pure_assignment(ProblemArrays.of(problem))
@@ -72,3 +72,18 @@ def test_pure_assignment_cohort_is_proven_optimal_and_matches_cp_sat() -> None:
     assert fast.status == "optimal" and exact.status == "optimal"
     assert abs(fast.objective - exact.objective) <= 1e-6
     assert roomalloc.check(problem, fast.assignments).ok
+
+
+def test_locked_residents_keep_their_room_in_the_exact_path() -> None:
+    # Found by hypothesis: min-cost flow put a free resident in the double room that two
+    # locked residents must share, and the path returned `unknown`.
+    problem = Problem(
+        rooms=[Room(id="A-0", capacity=2)],
+        residents=[Resident(id="r0"),
+                   Resident(id="r2", required=True, current_room="A-0", locked=True),
+                   Resident(id="r4", current_room="A-0", locked=True)],
+    )
+    result = solve_at_scale(problem, time_limit=5, workers=1)
+    assert result.status == "optimal"
+    assert result.assignments == {"r0": None, "r2": "A-0", "r4": "A-0"}
+    assert roomalloc.check(problem, result.assignments).ok

@@ -99,7 +99,9 @@ def wish_ceiling(arrays: ProblemArrays, i: int, capacity: int) -> float:
 
 def is_pure_assignment(arrays: ProblemArrays) -> bool:
     """True when no rule links residents: no stays, no groups, no private or avoid, no gender
-    mixing to keep, no roommate wishes or ``rooms_used`` in the objective.
+    mixing to keep, no roommate wishes or ``rooms_used`` in the objective; and no required or
+    locked resident, which the flow's optimum need not respect (a hypothesis example: two
+    residents locked in a double room, the flow put a third there instead).
 
     >>> from roomalloc import Problem, Room, Resident
     >>> is_pure_assignment(ProblemArrays.of(Problem(residents=[Resident(id="a")])))
@@ -119,6 +121,8 @@ def is_pure_assignment(arrays: ProblemArrays) -> bool:
         and (problem.rules.gender_mixing == "allow" or np.unique(arrays.gender).size <= 1)
         and (not w.roommates or not any(arrays.wants))
         and not w.rooms_used
+        and not arrays.required.any()
+        and not arrays.locked.any()
         and arrays.rooms > 0
     )
 
