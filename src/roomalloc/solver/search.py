@@ -302,7 +302,7 @@ def solve(
     _checked_arguments(time_limit, workers, seed)
     problem = as_problem(problem)  # a plain mapping is validated into a Problem
     objective_terms(problem)  # an unregistered term is an error before any work
-    if scale.takes_over(problem, rules, hint):  # large problems: the path that scales
+    if scale.takes_over(problem, rules):  # large problems: the path that scales
         start = hint.assignments if isinstance(hint, Result) else hint
         return scale.solve_at_scale(problem, time_limit=time_limit, workers=workers, seed=seed,
                                     progress=progress, hint=start, started=started)

@@ -58,12 +58,11 @@ def accepts(problem: Problem, rules: Sequence[Rule] = ()) -> bool:
     return not rules and not unsplittable_terms(problem)
 
 
-def takes_over(problem: Problem, rules: Sequence[Rule] = (),
-               hint: object | None = None) -> bool:
+def takes_over(problem: Problem, rules: Sequence[Rule] = ()) -> bool:
     """Whether :func:`roomalloc.solve` should use this path: large enough and accepted.
 
-    A ``hint`` does not change the answer: this path starts from it when it keeps every hard
-    rule (a full model of a large problem would not fit the time or the memory).
+    A ``hint`` plays no part: this path starts from it when it keeps every hard rule (a full
+    model of a large problem would not fit the time or the memory).
 
     >>> from roomalloc import Problem, Resident
     >>> takes_over(Problem(residents=[Resident(id=str(n)) for n in range(SCALE_FROM)]))
