@@ -12,6 +12,7 @@ from typing import Any
 
 import roomalloc
 from roomalloc.candidates import allowed_matrix
+from roomalloc.solver.scale.arrays import part_of
 
 #: Knobs that turn the campus preset into a pure-assignment problem (see the module docstring).
 PURE_ASSIGNMENT_KNOBS: dict[str, Any] = {
@@ -89,7 +90,8 @@ def size_of(problem: roomalloc.Problem) -> ProblemSize:
     """The sizes reported beside every run (pairs: what the static rules allow)."""
     pairs = 0
     for first in range(0, len(problem.residents), _BLOCK):
-        block = problem.model_copy(update={"residents": problem.residents[first:first + _BLOCK]})
+        # Not model_copy: it validates, and a block names roommates outside it.
+        block = part_of(problem, residents=problem.residents[first:first + _BLOCK])
         pairs += int(allowed_matrix(block).sum())
     return ProblemSize(
         residents=len(problem.residents),

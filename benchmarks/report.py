@@ -42,6 +42,7 @@ def limit_of(runs: Sequence[Run]) -> tuple[float | None, str]:
 def _number(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "–"
+    value += 0.0  # -0.0 prints as "-0"
     if abs(value) >= 1000:
         return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
     return f"{value:.{digits + 2}g}"
