@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -133,26 +134,25 @@ def _insert(arrays: ProblemArrays, occ: Occupancy, cands: SparseCandidates, i: i
     return False
 
 
-def all_allowed(arrays: ProblemArrays, people: list[int]) -> dict[int, list[int]]:
-    """Every room each of ``people``'s own static rules allow (dense rows, ``BLOCK`` at a
-    time), best value first.
+def all_allowed(arrays: ProblemArrays, people: list[int]) -> Iterator[tuple[int, list[int]]]:
+    """Every room each of ``people``'s own static rules allow, best value first, one resident
+    at a time (dense rows ``BLOCK`` at a time, made only when the caller reaches them: the
+    lists of 5,000 residents left out of 50,000 held 9 GB at once).
 
     >>> from roomalloc import Problem, Room, Resident
     >>> p = Problem(rooms=[Room(id="A", capacity=1, cost=9), Room(id="B", capacity=1)],
     ...             residents=[Resident(id="r", budget=5)])
-    >>> all_allowed(ProblemArrays.of(p), [0])
+    >>> dict(all_allowed(ProblemArrays.of(p), [0]))
     {0: [1]}
     """
     problem = arrays.problem
-    out: dict[int, list[int]] = {}
     for lo in range(0, len(people), BLOCK):
         chunk = people[lo:lo + BLOCK]
         sub = part_of(problem, residents=[problem.residents[i] for i in chunk])
         allowed, value = block_values(ProblemArrays.of(sub), range(len(chunk)))
         for n, i in enumerate(chunk):
             rooms = np.flatnonzero(allowed[n])
-            out[i] = rooms[np.argsort(-value[n, rooms], kind="stable")].tolist()
-    return out
+            yield i, rooms[np.argsort(-value[n, rooms], kind="stable")].tolist()
 
 
 def _insert_anywhere(occ: Occupancy, i: int, rooms: list[int]) -> bool:
@@ -204,7 +204,7 @@ def _rescue(arrays: ProblemArrays, occ: Occupancy, cands: SparseCandidates, i: i
         occ.remove(out)
         occ.place(k, [i])
         placed = [b for b in out if _insert(arrays, occ, cands, b)
-                  or _insert_anywhere(occ, b, all_allowed(arrays, [b])[b])]
+                  or _insert_anywhere(occ, b, next(all_allowed(arrays, [b]))[1])]
         if all(b in placed for b in out if arrays.required[b]):
             return True
         occ.remove([i, *placed])  # undo: a required resident would be left out
@@ -234,7 +234,7 @@ def greedy_start(arrays: ProblemArrays, cands: SparseCandidates, groups: GroupRo
     # The short lists are full: every room the resident may use.
     unhoused = [i for i in left_out if not arrays.required[i]]
     unhoused = unhoused if time.perf_counter() < until else []
-    for i, rooms in all_allowed(arrays, unhoused).items():
+    for i, rooms in all_allowed(arrays, unhoused):
         if arrays.private[i]:
             rooms = sorted(rooms, key=lambda k: int(arrays.capacity[k]))
         _insert_anywhere(occ, i, rooms)
@@ -247,7 +247,7 @@ def greedy_start(arrays: ProblemArrays, cands: SparseCandidates, groups: GroupRo
             _make_room(arrays, occ, cands, movable, i)
     needy = [i for i in np.flatnonzero(arrays.required & (occ.room_of < 0)).tolist()
              if arrays.group[i] < 0 and not arrays.locked[i]]
-    for i, rooms in all_allowed(arrays, needy).items():
+    for i, rooms in all_allowed(arrays, needy):
         if time.perf_counter() > until or not (
                 _insert_anywhere(occ, i, rooms) or _rescue(arrays, occ, cands, i, rooms)):
             missing.append(i)
