@@ -1,0 +1,64 @@
+"""Time and memory of each stage of the path that scales, one stage at a time.
+
+    python -m benchmarks.bench_stages campus 50000 --time-limit 120
+
+Prints, after each stage that runs, its seconds, the process's resident memory and peak, the
+incumbent's objective, the bound and how many required residents are still out; then the
+sparse candidates' pair and arc counts. Cap the address space first (``ulimit -v``) above
+10,000 residents.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+
+from benchmarks.problems import synthetic
+from roomalloc.solver.scale.occupancy import Occupancy
+from roomalloc.solver.scale.stages import SCALE_STAGES, ScaleRun
+
+
+def _megabytes() -> tuple[float, float]:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6  # KiB on Linux
+    with open("/proc/self/statm") as statm:  # Linux, like the suite's children
+        pages = int(statm.read().split()[1])
+    return pages * resource.getpagesize() / 1e6, peak
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the stages on one synthetic problem and print a line per stage."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("preset", help="a preset of benchmarks.problems.synthetic (or pure)")
+    parser.add_argument("residents", type=int)
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    began = time.perf_counter()
+    problem = synthetic(args.preset, args.residents, args.seed).build()
+    print(f"cohort: {time.perf_counter() - began:.1f} s, {len(problem.rooms)} rooms, "
+          f"rss {_megabytes()[0]:.0f} MB", flush=True)
+    began = time.perf_counter()
+    run = ScaleRun(problem, started=began, deadline=began + 0.97 * args.time_limit, workers=2)
+    incumbent: Occupancy | None = None
+    for stage in SCALE_STAGES:
+        if run.should_stop():
+            print("out of time", flush=True)
+            break
+        if not stage.accepts(run):
+            continue
+        at = time.perf_counter()
+        incumbent = stage.run(run, incumbent)
+        rss, peak = _megabytes()
+        print(f"{stage.name}: {time.perf_counter() - at:.1f} s, rss {rss:.0f} MB, peak "
+              f"{peak:.0f} MB, objective {run.objective}, bound {run.bound}, required out "
+              f"{len(run.missing_required)}", flush=True)
+    if run.candidates is not None:
+        print(f"candidate pairs {run.candidates.pair_count:,}, "
+              f"class arcs {len(run.candidates.arc_class):,}, "
+              f"classes {run.candidates.classes.count:,} (exact: {run.candidates.classes.exact})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
