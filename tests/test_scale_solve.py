@@ -11,7 +11,8 @@ import roomalloc
 from roomalloc import Problem, TermSpec
 from roomalloc.rules.base import Rule
 from roomalloc.solver import scale
-from roomalloc.solver.scale import ScaleRun, accepts, run_stages, solve_at_scale
+from roomalloc.solver.driver import drive
+from roomalloc.solver.scale import ScaleRun, accepts, solve_at_scale
 from roomalloc.synthetic import PRESETS, cohort
 
 
@@ -30,8 +31,8 @@ def test_every_preset_gets_a_checked_allocation_under_an_honest_bound(preset: st
 def test_no_stage_starts_after_the_deadline() -> None:
     problem = cohort(residents=200, seed=2)
     started = time.perf_counter()
-    run = ScaleRun(problem, started=started, deadline=started)  # the clock has run out
-    assert run_stages(run) is None and run.log == []
+    run = ScaleRun(problem, started=started, time_limit=0.0)  # the clock has run out
+    assert drive(run, scale.SCALE_STAGES).status == "unknown" and run.log == []
     result = solve_at_scale(problem, time_limit=1e-9, workers=1)
     assert result.status == "unknown" and result.assignments == {}
 
@@ -39,13 +40,14 @@ def test_no_stage_starts_after_the_deadline() -> None:
 def test_the_bound_stage_follows_the_start() -> None:
     problem = cohort(residents=200, seed=2)
     started = time.perf_counter()
-    run = ScaleRun(problem, started=started, deadline=started + 600)
+    run = ScaleRun(problem, started=started, time_limit=600)
     stages = [s for s in scale.SCALE_STAGES if s.name != "neighbourhoods"]
-    incumbent = run_stages(run, stages)
-    assert incumbent is not None and run.bound is not None and run.objective is not None
+    result = drive(run, stages)
+    assert roomalloc.check(problem, result.assignments).ok
+    assert run.proved is not None and run.objective is not None
     assert [line.split(":")[0] for line in run.log] == [
         "sparse_candidates", "greedy_start", "assignment_bound"]
-    assert run.bound >= run.objective
+    assert run.proved >= run.objective
 
 
 def test_the_neighbourhoods_stop_at_the_deadline() -> None:
@@ -130,3 +132,48 @@ def test_custom_rules_and_fairness_are_declined() -> None:
     fair = problem.model_copy(update={"objective": (*problem.objective,
                                                     TermSpec(term="fairness", weight=1))})
     assert not accepts(fair)
+
+
+def test_the_path_depends_on_the_time_limit_as_well_as_the_size() -> None:
+    from roomalloc.solver.search import _full_candidates
+
+    campus = cohort(residents=1_000, seed=1)  # 383,841 placement pairs
+    assert _full_candidates(campus, (), None) is not None  # no limit: proven by the full model
+    assert _full_candidates(campus, (), 60.0) is None  # a build of ~10 s does not fit 60 s
+    assert _full_candidates(campus, (), 1_000.0) is not None
+    assert _full_candidates(campus, [_NoOne()], 60.0) is not None  # only the full model can
+    small = cohort(residents=60, seed=2)
+    assert _full_candidates(small, (), 1e-3) is not None  # a build of well under a second
+
+
+def test_solve_sends_a_model_too_large_for_the_limit_to_the_path(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from roomalloc.solver import search
+
+    problem = cohort(residents=120, seed=1)
+    seen: list[int] = []
+    real = scale.solve_at_scale
+
+    def spy(p: Problem, **options: object) -> roomalloc.Result:
+        seen.append(len(p.residents))
+        return real(p, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scale, "solve_at_scale", spy)
+    monkeypatch.setattr(search, "_FULL_MODEL_ALWAYS", 0)
+    monkeypatch.setattr(search, "_BUILD_PER_PAIR", 1.0)  # every build "takes" hours
+    result = roomalloc.solve(problem, time_limit=3, workers=1)
+    assert seen == [120]
+    assert roomalloc.check(problem, result.assignments).ok
+
+
+@pytest.mark.parametrize("upto", range(1, len(scale.SCALE_STAGES) + 1))
+def test_each_stage_leaves_a_checked_allocation_or_none(upto: int) -> None:
+    problem = cohort(residents=150, seed=4, preset="ward")
+    run = ScaleRun(problem, time_limit=3, workers=1)
+    result = drive(run, scale.SCALE_STAGES[:upto])
+    assert [line.split(":")[0] for line in run.log] == [
+        s.name for s in scale.SCALE_STAGES[:upto] if s.name in {n.split(":")[0] for n in run.log}]
+    if result.status in ("feasible", "optimal"):
+        assert roomalloc.check(problem, result.assignments).ok
+    if result.bound is not None:
+        assert result.objective is None or result.bound >= result.objective

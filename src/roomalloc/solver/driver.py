@@ -14,8 +14,11 @@ status and the bound are decided and where the allocation is verified by
   allocation's own value, except when its optimality is proven;
 * a proven bound below the allocation's objective (beyond float noise) is a bug and raises.
 
-The driver also catches Ctrl-C and SIGTERM for the whole call (main thread only): the stage
-running stops and the best allocation so far is returned, marked ``interrupted``.
+The driver also catches Ctrl-C and SIGTERM for the whole call, on both paths of ``solve``
+(main thread only): the stage running stops and the best allocation so far is returned,
+marked ``interrupted``. A stop raises ``KeyboardInterrupt`` in the stage, unless the stage
+runs a step under :meth:`Run.stopping`: then the step's own stop is called (a CP-SAT
+search's ``stop_search``, or nothing for a step that polls :attr:`Run.done`).
 
 Example
 -------
@@ -41,7 +44,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from roomalloc.errors import PluginError
 from roomalloc.evaluation import evaluate
@@ -56,13 +59,19 @@ Progress = Callable[[float, float, float | None], None]
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def within_noise(low: float, high: float) -> bool:
-    """Whether ``low`` is below ``high`` by no more than float noise (relative 1e-9).
+#: Relative differences below this are float noise: the last bits of float sums, the descaling
+#: of CP-SAT's integers. A bound computed in floats carries a margin of one ``NOISE`` above its
+#: value, so an allocation meets it within two.
+NOISE = 1e-9
+
+
+def within_noise(low: float, high: float, noise: float = NOISE) -> bool:
+    """Whether ``low`` is below ``high`` by no more than ``noise`` (relative; float noise).
 
     >>> within_noise(1e6 - 1e-5, 1e6), within_noise(999_999.0, 1e6)
     (True, False)
     """
-    return low >= high - 1e-9 * max(1.0, abs(high))
+    return low >= high - noise * max(1.0, abs(high))
 
 
 class Run:
@@ -87,6 +96,9 @@ class Run:
         self.value = -math.inf
         self.interrupted = False
         self.diagnose: Callable[[], tuple[str, ...]] | None = None
+        #: ``"<stage name>: <seconds> s"`` for each stage run, in order.
+        self.log: list[str] = []
+        self._stops: list[Callable[[], None]] = []
         self._bound = math.inf
         self._optimal = False
         self._infeasible = False
@@ -118,6 +130,37 @@ class Run:
         """Nothing left to do: proven, interrupted or out of time."""
         left = self.time_left()
         return self._optimal or self._infeasible or self.interrupted or left == 0.0
+
+    # --- stop signals ---------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def stopping(self, stop: Callable[[], None] = lambda: None) -> Iterator[None]:
+        """While inside, a stop signal marks the run interrupted and calls ``stop`` instead of
+        raising ``KeyboardInterrupt``: for a step that must not be cut in the middle (a CP-SAT
+        search, stopped by ``stop_search``; a loop that polls :attr:`done`).
+
+        >>> from roomalloc import Problem
+        >>> run = Run(Problem())
+        >>> with run.stopping(lambda: print("stop")):
+        ...     run.stop()
+        stop
+        >>> run.interrupted
+        True
+        """
+        self._stops.append(stop)
+        try:
+            yield
+        finally:
+            self._stops.pop()
+
+    def stop(self) -> None:
+        """A stop signal: mark the run interrupted; stop the step under :meth:`stopping`, or
+        raise ``KeyboardInterrupt`` inside a stage."""
+        self.interrupted = True
+        if self._stops:
+            self._stops[-1]()
+        elif getattr(_raising, "on", False):
+            raise KeyboardInterrupt
 
     # --- the incumbent ------------------------------------------------------------------------
 
@@ -164,6 +207,11 @@ class Run:
     def optimal(self) -> bool:
         """Whether the incumbent is proven optimal."""
         return self._optimal
+
+    @property
+    def proved(self) -> float | None:
+        """The least bound proved so far, whatever the incumbent (``None``: none yet)."""
+        return self._bound if math.isfinite(self._bound) else None
 
     def bound(self) -> float | None:
         """The one bound: the least proven one; the incumbent's value if it is proven optimal.
@@ -239,8 +287,13 @@ def _refuse(broken: Mapping[str, Sequence[object]], rules: Sequence[Rule]) -> No
     )
 
 
-class Stage(Protocol):
-    """One step of a solve. The driver runs it when it ``accepts`` the run.
+RunT = TypeVar("RunT", bound=Run, contravariant=True)
+R = TypeVar("R", bound=Run)
+
+
+class Stage(Protocol[RunT]):
+    """One step of a solve. The driver runs it when it ``accepts`` the run (a :class:`Run`,
+    or a subclass carrying what a path's stages share).
 
     A stage improves ``run.incumbent`` through :meth:`Run.offer`, reports what it proved
     through :meth:`Run.prove` and friends, and keeps to ``run``'s clock. A Ctrl-C or SIGTERM
@@ -254,16 +307,16 @@ class Stage(Protocol):
     #: first allocation, so that every call returns one if it can.
     essential: bool
 
-    def accepts(self, run: Run) -> bool:
+    def accepts(self, run: RunT) -> bool:
         """Whether this stage has something to do for ``run`` (cheap)."""
         ...
 
-    def run(self, run: Run) -> None:
+    def run(self, run: RunT) -> None:
         """Do the stage's work within ``run``'s time."""
         ...
 
 
-def drive(run: Run, stages: Sequence[Stage]) -> Result:
+def drive(run: R, stages: Sequence[Stage[R]]) -> Result:
     """Run each stage that accepts ``run`` until it is done, then build the one result.
 
     Once ``run`` is done (proven, interrupted or out of time) only essential stages run.
@@ -285,11 +338,13 @@ def drive(run: Run, stages: Sequence[Stage]) -> Result:
                 continue
             if not stage.accepts(run):
                 continue
+            began = time.perf_counter()
             try:
                 with _stoppable(run):
                     stage.run(run)
             except KeyboardInterrupt:
                 run.interrupted = True
+            run.log.append(f"{stage.name}: {time.perf_counter() - began:.2f} s")
     return run.result()
 
 
@@ -324,9 +379,7 @@ def stop_signals(run: Run) -> Iterator[None]:
         return
 
     def on_signal(signum: int, frame: Any) -> None:
-        run.interrupted = True
-        if getattr(_raising, "on", False):
-            raise KeyboardInterrupt
+        run.stop()
 
     previous = {s: signal.signal(s, on_signal) for s in STOP_SIGNALS}
     try:

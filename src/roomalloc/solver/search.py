@@ -93,6 +93,15 @@ _LOAD_SHARE = 0.55
 _HINT_SHARE = 0.25
 _CONFIGURATIONS_SHARE = 0.35
 
+#: Below :data:`roomalloc.solver.scale.SCALE_FROM` residents the full model still runs only
+#: when its build is estimated at most ``_FULL_MODEL_SHARE`` of the time limit, or when it has
+#: at most ``_FULL_MODEL_ALWAYS`` placement pairs (a build of about a second). A 1,400-resident
+#: campus (762,857 pairs) with a 60 s limit spent 16.8 s building the model, 54.3 s in all
+#: alone and 70.9 s under load, and ended 38-60 % from its bound; the path that scales is
+#: within 1 % of its bound at 2,000 residents in that time (docs/solver.md, "Which path").
+_FULL_MODEL_SHARE = 0.1
+_FULL_MODEL_ALWAYS = 50_000
+
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
     """Reports each improving solution to the progress callback; notes a Ctrl-C or SIGTERM.
@@ -282,8 +291,10 @@ def solve(
     on large problems (more than 90 placement pairs per resident), ``True`` always, ``False``
     never.
 
-    From :data:`roomalloc.solver.scale.SCALE_FROM` residents, a problem without custom rules,
-    ``fairness`` or custom terms is solved by the path that scales
+    From :data:`roomalloc.solver.scale.SCALE_FROM` residents, or below that when the full
+    model's estimated build exceeds a tenth of ``time_limit`` (``docs/solver.md``, "Which
+    path"), a problem without custom rules, ``fairness`` or custom terms is solved by the path
+    that scales
     (:func:`roomalloc.solver.scale.solve_at_scale`; ``docs/solver.md``), which starts from
     ``hint`` when it keeps every hard rule and ignores ``shortlists``, ``configurations``,
     ``parameters`` and ``diagnose``.
@@ -302,7 +313,9 @@ def solve(
     _checked_arguments(time_limit, workers, seed)
     problem = as_problem(problem)  # a plain mapping is validated into a Problem
     objective_terms(problem)  # an unregistered term is an error before any work
-    if scale.takes_over(problem, rules):  # large problems: the path that scales
+    candidates = None if scale.takes_over(problem, rules) else _full_candidates(
+        problem, rules, time_limit)
+    if candidates is None:  # large problems, or too large for the time limit: the path that scales
         start = hint.assignments if isinstance(hint, Result) else hint
         return scale.solve_at_scale(problem, time_limit=time_limit, workers=workers, seed=seed,
                                     progress=progress, hint=start, started=started)
@@ -311,7 +324,8 @@ def solve(
     if diagnose:
         run.diagnose = lambda: _diagnosis(problem, rules)
     state = _SolveState(options=(workers, seed, parameters), hint=hint,
-                        shortlists=shortlists, configurations=configurations)
+                        shortlists=shortlists, configurations=configurations,
+                        candidates=candidates)
     result = drive(run, _stages(state))
     # Freeing a large model takes seconds (2.7 s for a 2,000-resident ward under load): let a
     # background thread drop the last reference, so that the call returns within its limit.
@@ -319,6 +333,27 @@ def solve(
     del state
     threading.Thread(target=models.clear, name="roomalloc-free", daemon=True).start()
     return result
+
+
+def _full_candidates(problem: Problem, rules: Sequence[Rule],
+                     time_limit: float | None) -> Candidates | None:
+    """The full model's candidate matrix when the full model should solve ``problem`` within
+    ``time_limit``; ``None`` when the path that scales should (it accepts ``problem`` and the
+    full model's estimated build exceeds ``_FULL_MODEL_SHARE`` of the limit).
+
+    >>> from roomalloc.synthetic import cohort
+    >>> campus = cohort(residents=1_000, seed=1)
+    >>> _full_candidates(campus, (), None) is not None   # no limit: the full model, to prove
+    True
+    >>> _full_candidates(campus, (), 60.0) is None       # 383,841 pairs: about 10 s to build
+    True
+    """
+    candidates = candidate_matrix(problem)  # residents x rooms Booleans: below SCALE_FROM only
+    if (time_limit is None or candidates.pair_count <= _FULL_MODEL_ALWAYS
+            or not scale.accepts(problem, rules)):
+        return candidates
+    estimate = _BUILD_PER_PAIR * candidates.pair_count
+    return candidates if estimate <= _FULL_MODEL_SHARE * float(time_limit) else None
 
 
 @dataclasses.dataclass
@@ -363,7 +398,7 @@ def _fits(run: Run, seconds: float) -> bool:
     return left is None or seconds < left
 
 
-def _stages(state: _SolveState) -> list[Stage]:
+def _stages(state: _SolveState) -> list[Stage[Run]]:
     """The chain of one ``solve`` call, in order (each runs when it accepts the run)."""
     return [
         _Start(state),
@@ -428,7 +463,8 @@ class _Start(_StageOn):
         if hint is not None:
             start = dict(hint.assignments if isinstance(hint, Result) else hint)
         else:
-            self.state.candidates = candidate_matrix(run.problem)
+            if self.state.candidates is None:
+                self.state.candidates = candidate_matrix(run.problem)
             start = greedy_allocation(run.problem, self.state.candidates)
         run.start = start
         run.offer(start)

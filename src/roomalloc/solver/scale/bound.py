@@ -45,6 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from roomalloc.solver.driver import NOISE
 from roomalloc.solver.scale.arrays import FloatArray, IntArray, ProblemArrays
 from roomalloc.solver.scale.candidates import SparseCandidates
 from roomalloc.solver.scale.occupancy import Occupancy
@@ -210,7 +211,7 @@ def relaxation(arrays: ProblemArrays, cands: SparseCandidates, *,
     if flow.solve() != flow.OPTIMAL:
         return None
     bound = -flow.optimal_cost() / BOUND_SCALE + moves_constant(arrays)
-    bound += 1e-9 * max(1.0, abs(bound))  # the float sums of evaluate may differ in the last bits
+    bound += NOISE * max(1.0, abs(bound))  # the float sums of evaluate may differ in the last bits
     used = flow.flows(np.arange(tail.size)) > 0
     return Relaxation(bound=float(bound) if math.isfinite(bound) else math.inf,
                       exact_values=exact_values, residents=tail[used], placed=head[used])

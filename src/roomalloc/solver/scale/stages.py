@@ -1,4 +1,5 @@
-"""The scalable path's stages, each ``accepts(run)`` / ``run(run, incumbent) -> incumbent``.
+"""The scalable path's stages: driver stages (:class:`roomalloc.solver.driver.Stage`) on a
+:class:`ScaleRun`, the driver's :class:`~roomalloc.solver.driver.Run` carrying this path's state.
 
 In the order :data:`SCALE_STAGES` lists them:
 
@@ -13,19 +14,23 @@ In the order :data:`SCALE_STAGES` lists them:
    keep what is better, until the clock runs out or the incumbent meets the bound.
 
 A stage never builds a :class:`roomalloc.Result`; only the assignment-bound and exact stages
-set :attr:`ScaleRun.bound`.
+prove a bound (:meth:`Run.prove`). The stages work on :attr:`ScaleRun.occupancy`, changed in
+place by the neighbourhood steps; the driver's incumbent gets it (checked) when a stage proves
+something of it and when the result is built (checking it at every step would cost
+residents x a constant each time). The driver owns the clock, the one bound and the stop
+signals: these stages run under :meth:`Run.stopping`, so a stop ends them at their next poll
+of :attr:`Run.done` (and stops a neighbourhood's CP-SAT search) instead of raising.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
+from collections.abc import Sequence
 
 from roomalloc.evaluation import evaluate
-from roomalloc.model import Problem
+from roomalloc.model import Problem, Result
+from roomalloc.solver.driver import NOISE, Progress, Run, Stage, within_noise
 from roomalloc.solver.scale.arrays import ProblemArrays
 from roomalloc.solver.scale.bound import exact_allocation, is_pure_assignment, relaxation
 from roomalloc.solver.scale.candidates import (
@@ -41,103 +46,99 @@ from roomalloc.solver.scale.start import greedy_start
 #: Share of the time left that the start's refinements may use.
 START_SHARE = 0.25
 
-#: Relative differences below this are float noise (the bound carries a margin of half).
-NOISE = 2e-9
-
-#: ``progress(elapsed_seconds, objective, bound)``, as :func:`roomalloc.solve` takes it.
-Progress = Callable[[float, float, float | None], None]
+#: The last stage's step and the result's check need a moment: the stages keep to this share
+#: of the time limit.
+CLOCK_SHARE = 0.97
 
 
-@dataclass
-class ScaleRun:
-    """What the stages share: the problem, the clock, the candidates and the one bound.
+class ScaleRun(Run):
+    """The driver's :class:`Run` with what this path's stages share: the problem's arrays, the
+    candidates, the working allocation (``occupancy``) and its objective.
 
-    ``objective`` is the incumbent's objective as the stages last knew it (recomputed with
-    :func:`roomalloc.evaluate` when an incumbent is made, then kept up to date by the exact
-    gains of the neighbourhood steps); ``proven`` says the incumbent is optimal.
+    ``objective`` is the occupancy's objective as the stages last knew it (recomputed with
+    :func:`roomalloc.evaluate` when an occupancy is adopted, then kept up to date by the exact
+    gains of the neighbourhood steps).
     """
 
-    problem: Problem
-    started: float
-    deadline: float | None
-    workers: int = 1
-    seed: int = 0
-    progress: Progress | None = None
-    arrays: ProblemArrays = field(init=False)
-    candidates: SparseCandidates | None = None
-    groups: GroupRooms | None = None
-    bound: float | None = None
-    proven: bool = False
-    objective: float | None = None
-    missing_required: list[int] = field(default_factory=list)
-    interrupted: bool = False
-    first_valid: float | None = None
-    search: NeighbourhoodSearch | None = None
-    log: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.arrays = ProblemArrays.of(self.problem)
-
-    def elapsed(self) -> float:
-        """Seconds since the ``solve`` call began."""
-        return time.perf_counter() - self.started
-
-    def time_left(self) -> float:
-        """Seconds left on the whole call's clock (``inf`` without a limit)."""
-        if self.deadline is None:
-            return math.inf
-        return self.deadline - time.perf_counter()
-
-    def should_stop(self) -> bool:
-        """Interrupted, or out of time."""
-        return self.interrupted or self.time_left() <= 0
+    def __init__(self, problem: Problem, *, time_limit: float | None = None,
+                 started: float | None = None, workers: int = 1, seed: int = 0,
+                 progress: Progress | None = None) -> None:
+        super().__init__(problem, progress=progress, started=started,
+                         time_limit=None if time_limit is None else CLOCK_SHARE * time_limit)
+        self.workers = workers
+        self.seed = seed
+        self.arrays = ProblemArrays.of(problem)
+        self.candidates: SparseCandidates | None = None
+        self.groups: GroupRooms | None = None
+        self.occupancy: Occupancy | None = None
+        self.objective: float | None = None
+        self.missing_required: list[int] = []
+        self.first_valid: float | None = None
+        self.search: NeighbourhoodSearch | None = None
 
     def closed(self) -> bool:
-        """Whether the incumbent's objective meets the bound (then it is optimal)."""
-        if self.bound is None or self.objective is None or self.missing_required:
+        """Whether the occupancy's objective meets the proven bound (then it is optimal)."""
+        bound = self.proved
+        if bound is None or self.objective is None or self.missing_required:
             return False
-        return self.objective >= self.bound - NOISE * max(1.0, abs(self.bound))
+        return within_noise(self.objective, bound, 2 * NOISE)  # the bound's margin, and noise
 
     def report(self) -> None:
-        """Tell the progress callback about the incumbent (once it is valid)."""
+        """Tell the progress callback about the occupancy (once it is valid)."""
         if self.progress is not None and self.objective is not None and not self.missing_required:
-            self.progress(self.elapsed(), self.objective, self.bound)
+            self.progress(self.elapsed(), self.objective, self.proved)
 
     def adopt(self, occ: Occupancy, missing: Sequence[int]) -> None:
-        """Make ``occ`` the incumbent: objective recomputed, missing required noted."""
+        """Make ``occ`` the working allocation: objective recomputed, missing required noted."""
+        self.occupancy = occ
         self.objective = evaluate(self.problem, occ.assignments()).objective
         self.missing_required = list(missing)
         if not self.missing_required and self.first_valid is None:
             self.first_valid = self.elapsed()
         self.report()
 
+    def settle(self, *, final: bool = False) -> None:
+        """When the occupancy meets the bound, or for the ``final`` result: offer it to the
+        driver (which checks it: one that leaves out a required resident is not kept), and
+        prove it optimal when it meets the bound."""
+        occ = self.occupancy
+        if occ is None or self.objective is None or self.missing_required:
+            return
+        if not (final or self.closed()):
+            return
+        if self.incumbent is None or self.objective > self.value:
+            self.offer(occ.assignments())
+        if self.closed() and self.incumbent is not None and not self.optimal:
+            bound = self.proved
+            if bound is not None and within_noise(self.value, bound, 2 * NOISE):
+                self.prove_optimal()
 
-class Stage(Protocol):
-    """One step of the scalable path."""
+    def stop_search(self) -> None:
+        """Stop the neighbourhood's CP-SAT search under way, if any (a stop signal)."""
+        search = self.search
+        if search is not None and search.current is not None:
+            search.current.stop_search()
 
-    name: str
-
-    def accepts(self, run: ScaleRun) -> bool:
-        """Whether the stage has something to do on this run now."""
-
-    def run(self, run: ScaleRun, incumbent: Occupancy | None) -> Occupancy | None:
-        """The new incumbent (or the same one)."""
+    def result(self) -> Result:
+        """The driver's result, once the occupancy is offered."""
+        self.settle(final=True)
+        return super().result()
 
 
 class SparseCandidatesStage:
     """Each resident's candidate rooms (CSR) and class arcs; each group's common rooms."""
 
     name = "sparse_candidates"
+    essential = False
 
     def accepts(self, run: ScaleRun) -> bool:
         return run.candidates is None
 
-    def run(self, run: ScaleRun, incumbent: Occupancy | None) -> Occupancy | None:
+    def run(self, run: ScaleRun) -> None:
         exact = is_pure_assignment(run.arrays)
         run.candidates = sparse_candidates(run.arrays, seed=run.seed, exact_classes=exact,
-                                           should_stop=run.should_stop)
+                                           should_stop=lambda: run.done)
         run.groups = group_candidates(run.arrays)
-        return incumbent
 
 
 class ExactAssignmentStage:
@@ -145,74 +146,77 @@ class ExactAssignmentStage:
     min-cost flow over exact room classes is an optimal allocation."""
 
     name = "exact_assignment"
+    essential = False
 
     def accepts(self, run: ScaleRun) -> bool:
         c = run.candidates
         return c is not None and c.classes.exact and is_pure_assignment(run.arrays)
 
-    def run(self, run: ScaleRun, incumbent: Occupancy | None) -> Occupancy | None:
+    def run(self, run: ScaleRun) -> None:
         assert run.candidates is not None
         relaxed = relaxation(run.arrays, run.candidates, required=True)
         if relaxed is None:  # no room for every required resident: the next stages say so
-            return incumbent
+            return
         occ = exact_allocation(run.arrays, run.candidates, relaxed)
-        run.bound = relaxed.bound
+        run.prove(relaxed.bound)
         run.adopt(occ, [])
         # Proven when the flow's integer costs were the objective exactly and the allocation
         # is worth what the flow said (the bound carries a last-bit margin only).
-        run.proven = relaxed.exact_values and run.closed()
-        return occ
+        if relaxed.exact_values:
+            run.settle()
 
 
 class GreedyStartStage:
     """A first allocation: a greedy over the candidates, then repair."""
 
     name = "greedy_start"
+    essential = False
 
     def accepts(self, run: ScaleRun) -> bool:
         return run.candidates is not None
 
-    def run(self, run: ScaleRun, incumbent: Occupancy | None) -> Occupancy | None:
-        if incumbent is not None and not run.missing_required:
-            return incumbent
+    def run(self, run: ScaleRun) -> None:
+        if run.occupancy is not None and not run.missing_required:
+            return
         assert run.candidates is not None and run.groups is not None
         # The refinements may take a quarter of the time left; the search does the rest.
-        until = time.perf_counter() + START_SHARE * run.time_left()
+        until = time.perf_counter() + run.share_of_time_left(START_SHARE, math.inf)
         out = greedy_start(run.arrays, run.candidates, run.groups, until)
         run.adopt(out.occupancy, out.missing_required)
-        return out.occupancy
 
 
 class AssignmentBoundStage:
     """The assignment relaxation's optimum: the bound of this path."""
 
     name = "assignment_bound"
+    essential = False
 
     def accepts(self, run: ScaleRun) -> bool:
-        return run.candidates is not None and run.bound is None
+        return run.candidates is not None and run.proved is None
 
-    def run(self, run: ScaleRun, incumbent: Occupancy | None) -> Occupancy | None:
+    def run(self, run: ScaleRun) -> None:
         assert run.candidates is not None
         relaxed = relaxation(run.arrays, run.candidates)
         if relaxed is not None:
-            run.bound = relaxed.bound
-            run.proven = run.closed()
+            run.prove(relaxed.bound)
+            run.settle()
             run.report()
-        return incumbent
 
 
 class NeighbourhoodStage:
     """Large-neighbourhood search until the clock runs out or the bound is met."""
 
     name = "neighbourhoods"
+    essential = False
 
     def accepts(self, run: ScaleRun) -> bool:
-        return (run.candidates is not None and not run.proven and run.arrays.rooms > 0
+        return (run.candidates is not None and not run.optimal and run.arrays.rooms > 0
                 and run.deadline is not None)
 
-    def run(self, run: ScaleRun, incumbent: Occupancy | None) -> Occupancy | None:
+    def run(self, run: ScaleRun) -> None:
+        incumbent = run.occupancy
         if incumbent is None:
-            return None
+            return
         assert run.candidates is not None and run.deadline is not None
         search = run.search = NeighbourhoodSearch(run.arrays, run.candidates, seed=run.seed,
                                                   workers=run.workers)
@@ -227,14 +231,13 @@ class NeighbourhoodStage:
             run.missing_required = missing
             run.report()
 
-        search.run(incumbent, run.deadline, should_stop=lambda: run.should_stop()
-                   or run.closed(), on_gain=on_gain)
-        run.proven = run.closed()
-        return incumbent
+        search.run(incumbent, run.deadline, should_stop=lambda: run.done or run.closed(),
+                   on_gain=on_gain)
+        run.settle()
 
 
-#: The stages in the order they run (one tuple: a driver lists them).
-SCALE_STAGES: tuple[Stage, ...] = (
+#: The stages in the order they run (one tuple: the driver runs them).
+SCALE_STAGES: tuple[Stage[ScaleRun], ...] = (
     SparseCandidatesStage(),
     ExactAssignmentStage(),
     GreedyStartStage(),
