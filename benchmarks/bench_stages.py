@@ -15,7 +15,6 @@ import resource
 import time
 
 from benchmarks.problems import synthetic
-from roomalloc.solver.scale.occupancy import Occupancy
 from roomalloc.solver.scale.stages import SCALE_STAGES, ScaleRun
 
 
@@ -38,20 +37,18 @@ def main(argv: list[str] | None = None) -> int:
     problem = synthetic(args.preset, args.residents, args.seed).build()
     print(f"cohort: {time.perf_counter() - began:.1f} s, {len(problem.rooms)} rooms, "
           f"rss {_megabytes()[0]:.0f} MB", flush=True)
-    began = time.perf_counter()
-    run = ScaleRun(problem, started=began, deadline=began + 0.97 * args.time_limit, workers=2)
-    incumbent: Occupancy | None = None
+    run = ScaleRun(problem, time_limit=args.time_limit, workers=2)
     for stage in SCALE_STAGES:
-        if run.should_stop():
+        if run.done:
             print("out of time", flush=True)
             break
         if not stage.accepts(run):
             continue
         at = time.perf_counter()
-        incumbent = stage.run(run, incumbent)
+        stage.run(run)
         rss, peak = _megabytes()
         print(f"{stage.name}: {time.perf_counter() - at:.1f} s, rss {rss:.0f} MB, peak "
-              f"{peak:.0f} MB, objective {run.objective}, bound {run.bound}, required out "
+              f"{peak:.0f} MB, objective {run.objective}, bound {run.proved}, required out "
               f"{len(run.missing_required)}", flush=True)
     if run.candidates is not None:
         print(f"candidate pairs {run.candidates.pair_count:,}, "
