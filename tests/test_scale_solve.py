@@ -12,7 +12,10 @@ from roomalloc import Problem, TermSpec
 from roomalloc.rules.base import Rule
 from roomalloc.solver import scale
 from roomalloc.solver.driver import drive
+from roomalloc.solver.greedy import greedy_allocation
 from roomalloc.solver.scale import ScaleRun, accepts, solve_at_scale
+from roomalloc.solver.scale.occupancy import Occupancy
+from roomalloc.solver.scale.stages import OfficeGreedyStage
 from roomalloc.synthetic import PRESETS, cohort
 
 
@@ -46,7 +49,7 @@ def test_the_bound_stage_follows_the_start() -> None:
     assert roomalloc.check(problem, result.assignments).ok
     assert run.proved is not None and run.objective is not None
     assert [line.split(":")[0] for line in run.log] == [
-        "sparse_candidates", "greedy_start", "assignment_bound"]
+        "sparse_candidates", "greedy_start", "office_greedy", "assignment_bound"]
     assert run.proved >= run.objective
 
 
@@ -171,3 +174,32 @@ def test_each_stage_leaves_a_checked_allocation_or_none(upto: int) -> None:
         assert roomalloc.check(problem, result.assignments).ok
     if result.bound is not None:
         assert result.objective is None or result.bound >= result.objective
+
+
+def test_the_office_greedy_replaces_a_worse_start() -> None:
+    problem = cohort(residents=120, seed=2, preset="campus")
+    office = greedy_allocation(problem)
+    assert roomalloc.check(problem, office).ok
+    run = ScaleRun(problem, time_limit=None, workers=1)
+    run.adopt(Occupancy(run.arrays), [])  # nobody housed: far below the office's allocation
+    stage = OfficeGreedyStage()
+    assert stage.accepts(run)
+    stage.run(run)
+    assert run.occupancy is not None and run.occupancy.assignments() == office
+    assert run.objective == roomalloc.evaluate(problem, office).objective
+
+
+def test_the_office_greedy_keeps_a_better_start() -> None:
+    problem = cohort(residents=120, seed=2, preset="campus")
+    best = roomalloc.solve(problem, time_limit=None, workers=1)
+    run = ScaleRun(problem, time_limit=None, workers=1)
+    run.adopt(Occupancy.from_assignments(run.arrays, best.assignments), [])
+    before = run.occupancy
+    OfficeGreedyStage().run(run)
+    assert run.occupancy is before
+
+
+def test_the_office_greedy_is_skipped_when_too_big_for_the_time_left() -> None:
+    run = ScaleRun(cohort(residents=120, seed=2, preset="campus"), time_limit=1e-4, workers=1)
+    time.sleep(2e-4)
+    assert not OfficeGreedyStage().accepts(run)
