@@ -96,7 +96,8 @@ def _broken(problem: roomalloc.Problem, base: Mapping[str, str | None], seed: in
 def _infeasible(problem: roomalloc.Problem) -> roomalloc.Problem:
     """``problem`` with everyone required: more residents than beds cannot all be housed."""
     residents = [r.model_copy(update={"required": True}) for r in problem.residents]
-    return problem.model_copy(update={"residents": residents})
+    variant: roomalloc.Problem = problem.model_copy(update={"residents": residents})
+    return variant
 
 
 def run_case(out: Path, preset: str, size: int, seed: int) -> None:
