@@ -203,3 +203,14 @@ def test_the_office_greedy_is_skipped_when_too_big_for_the_time_left() -> None:
     run = ScaleRun(cohort(residents=120, seed=2, preset="campus"), time_limit=1e-4, workers=1)
     time.sleep(2e-4)
     assert not OfficeGreedyStage().accepts(run)
+
+
+def test_the_office_greedy_gets_more_time_when_the_start_left_a_required_resident_out() -> None:
+    run = ScaleRun(cohort(residents=120, seed=2, preset="campus"), time_limit=None, workers=1)
+    cells = run.arrays.residents * run.arrays.rooms
+    estimate = cells * scale.stages.OFFICE_GREEDY_PER_CELL
+    left = estimate / 0.5  # between the two shares of the time left
+    run.time_left = lambda: left  # type: ignore[method-assign]
+    assert not OfficeGreedyStage().accepts(run)
+    run.missing_required = [0]
+    assert OfficeGreedyStage().accepts(run)
