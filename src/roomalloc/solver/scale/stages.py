@@ -223,11 +223,11 @@ class OfficeGreedyStage:
 
     def run(self, run: ScaleRun) -> None:
         office = greedy_allocation(run.problem)
-        if not check(run.problem, office).ok:  # e.g. a required resident left out
+        report = check(run.problem, office)  # recomputes the objective too
+        if not report.ok or report.objective is None:  # e.g. a required resident left out
             return
-        value = evaluate(run.problem, office).objective
         if run.occupancy is None or run.missing_required or (
-                run.objective is not None and value > run.objective):
+                run.objective is not None and report.objective > run.objective):
             run.adopt(Occupancy.from_assignments(run.arrays, office), [])
 
 
