@@ -15,6 +15,7 @@ import resource
 import time
 
 from benchmarks.problems import synthetic
+from roomalloc.solver.driver import Stage, drive
 from roomalloc.solver.scale.stages import SCALE_STAGES, ScaleRun
 
 
@@ -23,6 +24,26 @@ def _megabytes() -> tuple[float, float]:
     with open("/proc/self/statm") as statm:  # Linux, like the suite's children
         pages = int(statm.read().split()[1])
     return pages * resource.getpagesize() / 1e6, peak
+
+
+class _Measured:
+    """A stage of the path that prints its time and memory once it has run."""
+
+    def __init__(self, stage: Stage[ScaleRun]) -> None:
+        self.stage = stage
+        self.name = stage.name
+        self.essential = stage.essential
+
+    def accepts(self, run: ScaleRun) -> bool:
+        return self.stage.accepts(run)
+
+    def run(self, run: ScaleRun) -> None:
+        at = time.perf_counter()
+        self.stage.run(run)
+        rss, peak = _megabytes()
+        print(f"{self.name}: {time.perf_counter() - at:.1f} s, rss {rss:.0f} MB, peak "
+              f"{peak:.0f} MB, objective {run.objective}, bound {run.proved}, required out "
+              f"{len(run.missing_required)}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,18 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"cohort: {time.perf_counter() - began:.1f} s, {len(problem.rooms)} rooms, "
           f"rss {_megabytes()[0]:.0f} MB", flush=True)
     run = ScaleRun(problem, time_limit=args.time_limit, workers=2)
-    for stage in SCALE_STAGES:
-        if run.done:
-            print("out of time", flush=True)
-            break
-        if not stage.accepts(run):
-            continue
-        at = time.perf_counter()
-        stage.run(run)
-        rss, peak = _megabytes()
-        print(f"{stage.name}: {time.perf_counter() - at:.1f} s, rss {rss:.0f} MB, peak "
-              f"{peak:.0f} MB, objective {run.objective}, bound {run.proved}, required out "
-              f"{len(run.missing_required)}", flush=True)
+    with run.stopping(run.stop_search):  # as solve_at_scale runs them
+        result = drive(run, [_Measured(stage) for stage in SCALE_STAGES])
+    print(f"result: {result.status}, objective {result.objective}, bound {result.bound}")
     if run.candidates is not None:
         print(f"candidate pairs {run.candidates.pair_count:,}, "
               f"class arcs {len(run.candidates.arc_class):,}, "
