@@ -4,6 +4,7 @@
 
 Prints, after each stage that runs, its seconds, the process's resident memory and peak, the
 incumbent's objective, the bound and how many required residents are still out; then the
+result's status, objective and bound, and the
 sparse candidates' pair and arc counts. Cap the address space first (``ulimit -v``) above
 10,000 residents.
 """
