@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 from roomalloc import Problem, Result, check
-from roomalloc.explain import diagnose, explain
+from roomalloc.explanation import diagnose, explain
 from roomalloc.explanation.edit import with_changes
 from roomalloc.explanation.reasons import Placement
 from roomalloc.explanation.rooms import RoomTable

@@ -19,7 +19,7 @@ import argparse
 import platform
 import time
 
-from roomalloc.model import Problem
+from roomalloc.domain.model import Problem
 from roomalloc.synthetic import PRESETS, cohort, stats
 
 

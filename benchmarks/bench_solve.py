@@ -20,7 +20,7 @@ import sys
 import time
 
 import roomalloc
-from roomalloc.io import save_result
+from roomalloc.domain.io import save_result
 from roomalloc.solver import build_model
 from roomalloc.synthetic import cohort
 from roomalloc.synthetic.knobs import parse_knob

@@ -18,7 +18,7 @@ from ortools.graph.python import min_cost_flow
 import roomalloc
 from benchmarks.peers import NotApplicable, Outcome
 from benchmarks.problems import is_pure_assignment
-from roomalloc.candidates import candidate_matrix
+from roomalloc.solver.candidates import candidate_matrix
 
 #: Values are scaled to integers: a millionth of a point is below every weight in use.
 SCALE = 1_000_000

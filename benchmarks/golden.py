@@ -42,10 +42,10 @@ from typing import Any
 import numpy as np
 
 import roomalloc
-from roomalloc.candidates import candidate_matrix
-from roomalloc.evaluation import best_scores
+from roomalloc.solver.candidates import candidate_matrix
 from roomalloc.solver.greedy import greedy_allocation
 from roomalloc.synthetic import cohort_and_witness
+from roomalloc.verify.evaluation import best_scores
 
 #: (preset, residents, seed): small enough for the full model to finish with a proof.
 CASES: tuple[tuple[str, int, int], ...] = (

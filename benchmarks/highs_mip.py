@@ -1,7 +1,7 @@
 """The allocation problem as a plain MIP in HiGHS: what an analyst writes instead of roomalloc.
 
 One binary ``x[r, k]`` per pair the static rules allow (needs, budget, excluded rooms, room
-gender, closures, locks: :func:`roomalloc.candidates.candidate_matrix`), and the textbook
+gender, closures, locks: :func:`roomalloc.solver.candidates.candidate_matrix`), and the textbook
 linearisations:
 
 * each resident in at most one room (exactly one when required or locked);
@@ -34,8 +34,8 @@ import numpy as np
 
 import roomalloc
 from benchmarks.peers import NotApplicable, Outcome
-from roomalloc.candidates import candidate_matrix
-from roomalloc.evaluation import best_scores
+from roomalloc.solver.candidates import candidate_matrix
+from roomalloc.verify.evaluation import best_scores
 
 BUILTIN_TERMS = frozenset(
     {"housed", "preferences", "roommates", "cost", "rooms_used", "moves", "fairness"}

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import roomalloc
-from roomalloc.candidates import allowed_matrix
+from roomalloc.solver.candidates import allowed_matrix
 from roomalloc.solver.scale.arrays import part_of
 
 #: Knobs that turn the campus preset into a pure-assignment problem (see the module docstring).

@@ -23,7 +23,7 @@ from hypothesis import Phase, find, settings
 from hypothesis import strategies as st
 
 from roomalloc import Problem, Resident, Room
-from roomalloc.model import (
+from roomalloc.domain.model import (
     DEFAULT_OBJECTIVE,
     AttributeValue,
     Interval,

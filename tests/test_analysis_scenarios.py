@@ -26,7 +26,7 @@ from roomalloc.analysis.scenarios import (
     terms,
     weight,
 )
-from roomalloc.model import Interval
+from roomalloc.domain.model import Interval
 
 
 @pytest.fixture

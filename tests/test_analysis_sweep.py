@@ -13,7 +13,7 @@ from roomalloc import Problem, check, cohort, load_result
 from roomalloc.analysis.scenarios import Scenario, capacity, close, remove_rooms, weight
 from roomalloc.analysis.sweep import Outcome, summary, sweep
 from roomalloc.cli import main
-from roomalloc.io import save_problem
+from roomalloc.domain.io import save_problem
 
 OPTIONS = {"time_limit": 20.0, "workers": 1, "seed": 3}
 

@@ -10,8 +10,8 @@ import pytest
 
 from roomalloc import Problem, Resident, Room
 from roomalloc.cli import EXIT_STATUSES, main
-from roomalloc.io import save_problem, save_result
-from roomalloc.model import Result
+from roomalloc.domain.io import save_problem, save_result
+from roomalloc.domain.model import Result
 
 
 @pytest.fixture

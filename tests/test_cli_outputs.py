@@ -10,8 +10,8 @@ import pytest
 
 from roomalloc.cli import main
 from roomalloc.commands import outputs
+from roomalloc.domain.io import load_result
 from roomalloc.examples import example_path
-from roomalloc.io import load_result
 
 #: Long enough that a run which solved before refusing would be obvious.
 TIME_LIMIT = "60"

@@ -13,8 +13,8 @@ import pytest
 
 from roomalloc.cli import main
 from roomalloc.commands import stopping
+from roomalloc.domain.io import load_result
 from roomalloc.examples import example_path
-from roomalloc.io import load_result
 
 ROOMALLOC = [sys.executable, "-m", "roomalloc.cli"]
 
@@ -70,7 +70,7 @@ def test_sigterm_during_the_search_writes_the_best_allocation(
 def test_sigterm_while_the_result_is_written_waits_until_the_file_is_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from roomalloc import io
+    from roomalloc.domain import io
 
     real_write = io.atomic_write_text
 
@@ -126,7 +126,7 @@ def test_ctrl_c_taken_by_the_search_is_still_reported() -> None:
 def test_sigterm_while_the_problem_loads_ends_with_nothing_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from roomalloc import io
+    from roomalloc.domain import io
 
     real_load = io.load_problem
 
@@ -146,10 +146,10 @@ def test_a_search_inside_another_command_that_took_sigterm_makes_it_exit_143(
 ) -> None:
     import importlib
 
-    from roomalloc.io import load_problem, save_result
+    from roomalloc.domain.io import load_problem, save_result
     from roomalloc.solver import solve
 
-    explain_module = importlib.import_module("roomalloc.explain")  # the package's name is taken
+    explain_module = importlib.import_module("roomalloc.explanation")  # the package's name is taken
     problem = str(example_path("campus_small"))
     result = tmp_path / "r.json"
     save_result(solve(load_problem(problem), workers=1), result)

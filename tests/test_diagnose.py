@@ -15,7 +15,7 @@ import pytest
 from hypothesis import assume, given, settings
 
 from roomalloc import Problem, Resident, Room, Roommates, TermSpec, Violation
-from roomalloc.explain import diagnose
+from roomalloc.explanation import diagnose
 from roomalloc.explanation.edit import with_changes
 from roomalloc.rules import Rule
 from roomalloc.solver import Requirement, solve

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 
 from roomalloc import Interval, Preference, Problem, Resident, Room, Roommates, TermSpec, evaluate
-from roomalloc.evaluation import best_scores
+from roomalloc.verify.evaluation import best_scores
 from strategies import problems
 
 
@@ -132,7 +132,7 @@ def test_custom_term_in_objective_is_evaluated() -> None:
 
 @given(problems(max_rooms=5, max_residents=6))
 def test_best_scores_match_a_scan_of_every_room(problem: Problem) -> None:
-    from roomalloc.evaluation import allows
+    from roomalloc.verify.evaluation import allows
 
     expected = {}
     for r in problem.residents:

@@ -21,9 +21,9 @@ from roomalloc import (
     TermSpec,
     Violation,
 )
-from roomalloc.explain import Explanation, Reason, explain
+from roomalloc.explanation import Explanation, Reason, explain
 from roomalloc.rules import Rule
-from roomalloc.verifier import check
+from roomalloc.verify.verifier import check
 
 d = dt.date
 FALL = Interval(start=d(2026, 9, 1), end=d(2026, 12, 20))

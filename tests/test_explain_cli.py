@@ -9,7 +9,7 @@ import pytest
 
 from roomalloc import Preference, Problem, Resident, Result, Room
 from roomalloc.cli import main
-from roomalloc.io import save_problem, save_result
+from roomalloc.domain.io import save_problem, save_result
 
 
 def write(tmp_path: Path, problem: Problem, result: Result) -> tuple[str, str]:

@@ -21,9 +21,9 @@ import pytest
 
 import roomalloc
 from roomalloc import Problem, Resident, Result, Room
-from roomalloc.explain import Explanation, Reason, explain
+from roomalloc.explanation import Explanation, Reason, explain
 from roomalloc.explanation.price import Pricer
-from roomalloc.verifier import check
+from roomalloc.verify.verifier import check
 
 PRESETS = ("campus", "hostel", "ward")
 

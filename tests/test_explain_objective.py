@@ -7,9 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from roomalloc import Problem, TermSpec
-from roomalloc.evaluation import evaluate
 from roomalloc.explanation.edit import with_changes
 from roomalloc.explanation.objective import ObjectiveMeter, main_loss
+from roomalloc.verify.evaluation import evaluate
 from strategies import BUILTIN_TERMS, allocations, problems
 
 WEIGHTS = (7, 1, 2, 0.5, 3, 4, 5)

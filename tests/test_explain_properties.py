@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 
 from roomalloc import Problem
-from roomalloc.explain import stability
+from roomalloc.explanation import stability
 from roomalloc.explanation.residents import ResidentExplainer
-from roomalloc.verifier import check
+from roomalloc.verify.verifier import check
 from strategies import allocations, problems
 
 ROOM_LEVEL = {"full", "gender_mixing", "private", "avoid"}

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from roomalloc import Preference, Problem, ProblemError, Resident, Result, Room, Roommates, TermSpec
-from roomalloc.explain import explain, price, stability
+from roomalloc.explanation import explain, price, stability
 from roomalloc.explanation.price import Pricer
 from roomalloc.solver import solve
-from roomalloc.verifier import check
+from roomalloc.verify.verifier import check
 
 
 def test_planted_blocking_swap_is_found_and_shown_to_improve() -> None:

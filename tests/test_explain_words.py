@@ -8,7 +8,7 @@ import pytest
 
 import roomalloc
 from roomalloc import Preference, Problem, Resident, Result, Room, RoomallocError
-from roomalloc.explain import ENGLISH, Phrase, Phrasebook, explain
+from roomalloc.explanation import ENGLISH, Phrase, Phrasebook, explain
 from roomalloc.explanation.words import Count, Nights
 
 d = dt.date
@@ -110,7 +110,7 @@ def test_the_error_for_a_result_without_allocation_names_a_reachable_function() 
     with pytest.raises(RoomallocError, match=r"roomalloc\.diagnose\(problem\)") as err:
         explain(problem, Result(status="infeasible", assignments={}))
     assert callable(roomalloc.diagnose) and callable(roomalloc.explain)
-    assert "roomalloc.explain.diagnose" not in str(err.value)
+    assert "roomalloc.explanation.diagnose" not in str(err.value)
 
 
 def test_the_readme_shows_a_real_explanation() -> None:

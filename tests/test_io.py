@@ -14,8 +14,14 @@ from hypothesis import given
 
 from roomalloc import Interval, Problem, ProblemError, Resident, Result, Room, RoomallocError
 from roomalloc.commands import validate as validate_command
+from roomalloc.domain.io import (
+    atomic_write_text,
+    load_problem,
+    load_result,
+    save_problem,
+    save_result,
+)
 from roomalloc.examples import example_names, example_path, load_example
-from roomalloc.io import atomic_write_text, load_problem, load_result, save_problem, save_result
 from strategies import problems
 
 
@@ -85,7 +91,7 @@ def test_examples_round_trip(tmp_path: Path, name: str) -> None:
 @given(problems(max_rooms=4, max_residents=6))
 def test_generated_problems_round_trip(problem: Problem) -> None:
     # Through the same text a file would hold, without touching the disk on every example.
-    from roomalloc.validation import validate_json
+    from roomalloc.domain.validation import validate_json
 
     assert validate_json(problem.model_dump_json(indent=2) + "\n") == problem
 

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 
 from roomalloc import Problem
-from roomalloc.candidates import candidate_matrix
+from roomalloc.solver.candidates import candidate_matrix
 from roomalloc.solver.scale.arrays import ProblemArrays, Weights
 from roomalloc.solver.scale.candidates import (
     PER_KIND,

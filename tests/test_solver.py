@@ -142,7 +142,7 @@ def test_an_unregistered_objective_term_is_a_clear_error() -> None:
 def test_an_infeasible_result_carries_the_diagnosis(monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib
 
-    explain = importlib.import_module("roomalloc.explain")
+    explain = importlib.import_module("roomalloc.explanation")
 
     class Found:
         messages = ("a and b both must be housed, but room A has 1 bed",)

@@ -9,7 +9,7 @@ import pytest
 
 from roomalloc import Problem, Resident, Room
 from roomalloc.cli import main
-from roomalloc.io import load_result, save_problem
+from roomalloc.domain.io import load_result, save_problem
 
 
 def test_solve_the_bundled_example_prints_rooms_and_terms(

@@ -15,8 +15,8 @@ from ortools.sat.python import cp_model
 
 import roomalloc
 from roomalloc import Preference, Problem, Resident, Room, Roommates
-from roomalloc.candidates import candidate_matrix
 from roomalloc.solver import search
+from roomalloc.solver.candidates import candidate_matrix
 from roomalloc.solver.shortlist import shortlist
 from roomalloc.synthetic import cohort
 

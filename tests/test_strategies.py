@@ -11,7 +11,7 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from roomalloc import Problem
-from roomalloc.model import TermSpec
+from roomalloc.domain.model import TermSpec
 from strategies import (
     BUILTIN_TERMS,
     WINDOW_NIGHTS,

@@ -76,7 +76,7 @@ def test_stats_of_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_witness_file_passes_check(tmp_path: Path) -> None:
     from roomalloc import check
-    from roomalloc.io import load_result
+    from roomalloc.domain.io import load_result
 
     problem_path, witness_path = tmp_path / "p.json", tmp_path / "w.json"
     assert run(["--residents", "200", "--preset", "ward", "-o", str(problem_path),

@@ -12,15 +12,15 @@ import pytest
 from hypothesis import given
 
 from roomalloc import Problem, ProblemError, Result, Room
-from roomalloc.errors import Issue
-from roomalloc.examples import example_path, load_example
-from roomalloc.terms import Term, register_term, unregister_term
-from roomalloc.validation import (
+from roomalloc.domain.errors import Issue
+from roomalloc.domain.validation import (
     validate_data,
     validate_json,
     validate_result_data,
     validate_result_json,
 )
+from roomalloc.examples import example_path, load_example
+from roomalloc.terms import Term, register_term, unregister_term
 from strategies import problems
 
 

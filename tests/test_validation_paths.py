@@ -21,9 +21,9 @@ from hypothesis import given, settings
 
 import roomalloc
 from roomalloc import Problem, ProblemError, Resident, Result, Room, Roommates, TermSpec
-from roomalloc.errors import Issue
-from roomalloc.ids import FORMAT_CHARACTERS
-from roomalloc.validation import (
+from roomalloc.domain.errors import Issue
+from roomalloc.domain.ids import FORMAT_CHARACTERS
+from roomalloc.domain.validation import (
     as_allocation,
     as_problem,
     as_result,

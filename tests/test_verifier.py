@@ -25,7 +25,7 @@ from roomalloc import (
     Violation,
     check,
 )
-from roomalloc.verifier import RULE_CHECKS
+from roomalloc.verify.verifier import RULE_CHECKS
 from strategies import allocations, problems
 
 D = dt.date

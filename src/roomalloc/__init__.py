@@ -21,8 +21,6 @@ True
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time each name loads on first use
@@ -31,11 +29,14 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time each name load
     from roomalloc.analysis.reallocate import Reallocation, reallocate
     from roomalloc.analysis.scenarios import Scenario, load_scenarios
     from roomalloc.analysis.sweep import sweep
-    from roomalloc.errors import ModelTooLargeError, PluginError, ProblemError, RoomallocError
-    from roomalloc.evaluation import Evaluation, evaluate
-    from roomalloc.explain import Diagnosis, Explanation, diagnose, explain, price
-    from roomalloc.io import load_problem, load_result, save_problem, save_result
-    from roomalloc.model import (
+    from roomalloc.domain.errors import (
+        ModelTooLargeError,
+        PluginError,
+        ProblemError,
+        RoomallocError,
+    )
+    from roomalloc.domain.io import load_problem, load_result, save_problem, save_result
+    from roomalloc.domain.model import (
         FORMAT,
         Interval,
         Preference,
@@ -47,13 +48,15 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time each name load
         Rules,
         TermSpec,
     )
+    from roomalloc.explanation import Diagnosis, Explanation, diagnose, explain, price
     from roomalloc.rules import Rule
     from roomalloc.solver import solve
     from roomalloc.synthetic import cohort
     from roomalloc.tables import read_tables
     from roomalloc.terms import Term, register_term
-    from roomalloc.verifier import CheckReport, check
-    from roomalloc.violations import Violation
+    from roomalloc.verify.evaluation import Evaluation, evaluate
+    from roomalloc.verify.verifier import CheckReport, check
+    from roomalloc.verify.violations import Violation
 
 # Where each public name lives. `import roomalloc` loads none of them (PEP 562): checking,
 # scoring and validating never pay for CP-SAT (and the pandas it pulls in) or matplotlib.
@@ -62,23 +65,23 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "roomalloc.analysis.reallocate": ("Reallocation", "reallocate"),
     "roomalloc.analysis.scenarios": ("Scenario", "load_scenarios"),
     "roomalloc.analysis.sweep": ("sweep",),
-    "roomalloc.errors": ("ModelTooLargeError", "PluginError", "ProblemError", "RoomallocError"),
-    "roomalloc.evaluation": ("Evaluation", "evaluate"),
-    # The explanation's own modules, not `roomalloc.explain`, which also loads the diagnosis
-    # (CP-SAT) for `explain` alone.
+    "roomalloc.domain.errors": ("ModelTooLargeError", "PluginError", "ProblemError",
+                                "RoomallocError"),
+    "roomalloc.verify.evaluation": ("Evaluation", "evaluate"),
+    # The explanation's own modules: each public name loads only the module it lives in.
     "roomalloc.explanation.diagnose": ("Diagnosis", "diagnose"),
     "roomalloc.explanation.price": ("price",),
     "roomalloc.explanation.report": ("Explanation", "explain"),
-    "roomalloc.io": ("load_problem", "load_result", "save_problem", "save_result"),
-    "roomalloc.model": ("FORMAT", "Interval", "Preference", "Problem", "Resident", "Result",
+    "roomalloc.domain.io": ("load_problem", "load_result", "save_problem", "save_result"),
+    "roomalloc.domain.model": ("FORMAT", "Interval", "Preference", "Problem", "Resident", "Result",
                         "Room", "Roommates", "Rules", "TermSpec"),
     "roomalloc.rules": ("Rule",),
     "roomalloc.solver": ("solve",),
     "roomalloc.synthetic": ("cohort",),
     "roomalloc.tables": ("read_tables",),
     "roomalloc.terms": ("Term", "register_term"),
-    "roomalloc.verifier": ("CheckReport", "check"),
-    "roomalloc.violations": ("Violation",),
+    "roomalloc.verify.verifier": ("CheckReport", "check"),
+    "roomalloc.verify.violations": ("Violation",),
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 
@@ -104,22 +107,6 @@ def __dir__() -> list[str]:
     """The public names too, though they load only on first use."""
     return sorted(set(globals()) | set(__all__))
 
-
-class _Package(types.ModuleType):
-    """The package module, which keeps `roomalloc.explain` the function.
-
-    Importing the submodule `roomalloc.explain` (``from roomalloc.explain import ...``) makes
-    Python set the package's attribute `explain` to that module; this ignores it, so the
-    name stays the function whichever is loaded first (the module is in ``sys.modules``).
-    """
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if name == "explain" and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 __version__ = "0.1.0"
 

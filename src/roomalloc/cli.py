@@ -18,7 +18,7 @@ import sys
 from collections.abc import Sequence
 
 from roomalloc.commands import COMMANDS, stopping
-from roomalloc.errors import RoomallocError
+from roomalloc.domain.errors import RoomallocError
 
 #: Every command's exit statuses (docs/cli.md has the same table).
 EXIT_STATUSES = {

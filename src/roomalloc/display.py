@@ -23,9 +23,9 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from roomalloc.domain.model import Problem, Result
     from roomalloc.explanation.report import Explanation
-    from roomalloc.model import Problem, Result
-    from roomalloc.verifier import CheckReport
+    from roomalloc.verify.verifier import CheckReport
 
 __all__ = [
     "check_html",

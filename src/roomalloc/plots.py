@@ -32,9 +32,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from roomalloc.errors import RoomallocError
-from roomalloc.evaluation import best_scores, evaluate
-from roomalloc.model import Problem, Result
+from roomalloc.domain.errors import RoomallocError
+from roomalloc.domain.model import Problem, Result
+from roomalloc.verify.evaluation import best_scores, evaluate
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -5,7 +5,7 @@ problem ``b`` was solved for (a what-if scenario), when it differs. Results do n
 problem, so it is always passed. Terms and objectives are recomputed with
 :func:`roomalloc.evaluate` on each side's own problem; a resident's satisfaction is
 ``score / best`` (their preference score for their room over the best score any room their own
-needs allow would give, :func:`roomalloc.evaluation.best_scores`).
+needs allow would give, :func:`roomalloc.verify.evaluation.best_scores`).
 
 Example
 -------
@@ -29,8 +29,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from roomalloc.evaluation import assignments_of, best_scores, evaluate
-from roomalloc.model import Problem, Result
+from roomalloc.domain.model import Problem, Result
+from roomalloc.verify.evaluation import assignments_of, best_scores, evaluate
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from roomalloc.analysis.scenarios import Scenario
-from roomalloc.evaluation import allows, assignments_of
-from roomalloc.model import Problem, Resident, Result
+from roomalloc.domain.model import Problem, Resident, Result
+from roomalloc.verify.evaluation import allows, assignments_of
 
 __all__ = ["DEFAULT_MOVE_WEIGHT", "Move", "Reallocation", "from_scratch", "reallocate"]
 
@@ -162,7 +162,7 @@ def _warm_start(solved: Problem, before: Mapping[str, str | None]) -> dict[str, 
     rounds of this, else the last start is only a hint for CP-SAT to repair.
     """
     from roomalloc.solver.greedy import greedy_allocation
-    from roomalloc.verifier import check
+    from roomalloc.verify.verifier import check
 
     keep: dict[str, str | None] = {}
     for r in solved.residents:

@@ -27,7 +27,7 @@ Example
 >>> close("Z").apply(p)
 Traceback (most recent call last):
 ...
-roomalloc.errors.ProblemError: 1 mistake in the scenario:
+roomalloc.domain.errors.ProblemError: 1 mistake in the scenario:
   edits[0].building: no building 'Z'
 """
 
@@ -40,8 +40,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from roomalloc.errors import Issue, ProblemError
-from roomalloc.model import Problem, Resident, Room
+from roomalloc.domain.errors import Issue, ProblemError
+from roomalloc.domain.model import Problem, Resident, Room
 
 __all__ = [
     "FOREVER",
@@ -180,7 +180,7 @@ def load_scenarios(path: str, problem: Problem | None = None) -> list[Scenario]:
     ``scenarios[2].edits[0].building: no building 'Z'``. With ``problem``, each scenario is
     also applied to it, so references to rooms, buildings and residents are checked too.
     """
-    from roomalloc.io import _read_bytes  # one home for "cannot read this file"
+    from roomalloc.domain.io import _read_bytes  # one home for "cannot read this file"
 
     try:
         data = json.loads(_read_bytes(path))
@@ -203,7 +203,7 @@ def scenarios_from_data(data: Any, problem: Problem | None = None) -> list[Scena
     >>> scenarios_from_data([{"edits": [{"edit": "close", "building": "Z"}]}], p)
     Traceback (most recent call last):
     ...
-    roomalloc.errors.ProblemError: 1 mistake in the scenarios:
+    roomalloc.domain.errors.ProblemError: 1 mistake in the scenarios:
       scenarios[0].edits[0].building: no building 'Z'
     """
     issues: list[Issue] = []
@@ -693,7 +693,7 @@ def _apply_terms(data: Data, p: Mapping[str, Any], place: _Place) -> None:
 
 
 def _apply_rules(data: Data, p: Mapping[str, Any], place: _Place) -> None:
-    from roomalloc.model import Rules
+    from roomalloc.domain.model import Rules
 
     for name, value in p.items():
         if name not in Rules.model_fields:

@@ -40,8 +40,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from roomalloc.analysis.scenarios import Scenario
-from roomalloc.errors import RoomallocError
-from roomalloc.model import Problem, Result
+from roomalloc.domain.errors import RoomallocError
+from roomalloc.domain.model import Problem, Result
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -30,8 +30,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load both files, check, print; 0 when every rule holds."""
-    from roomalloc.io import load_problem, load_result
-    from roomalloc.verifier import check
+    from roomalloc.domain.io import load_problem, load_result
+    from roomalloc.verify.verifier import check
 
     problem = load_problem(args.problem)
     result = load_result(args.result)

@@ -34,7 +34,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load the files, compare, print."""
     from roomalloc.analysis.compare import compare
-    from roomalloc.io import load_problem, load_result
+    from roomalloc.domain.io import load_problem, load_result
 
     problem = load_problem(args.problem)
     problem_b = load_problem(args.problem_b) if args.problem_b else None

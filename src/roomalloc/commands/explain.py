@@ -51,8 +51,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load both files, explain or diagnose, print; 0 unless something is wrong."""
-    from roomalloc.explain import diagnose, explain
-    from roomalloc.io import load_problem, load_result
+    from roomalloc.domain.io import load_problem, load_result
+    from roomalloc.explanation import diagnose, explain
 
     problem = load_problem(args.problem)
     result = load_result(args.result)

@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         print(_knob_table(args.preset))
         return 0
     if args.stats_of is not None:
-        from roomalloc.io import load_problem
+        from roomalloc.domain.io import load_problem
 
         problem = load_problem(args.stats_of)
         print(_stats_text(stats(problem), args.json))
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     if args.witness is not None:
         _save_witness(problem, witness, args.witness)
     if args.output is not None:
-        from roomalloc.io import atomic_write_text
+        from roomalloc.domain.io import atomic_write_text
 
         atomic_write_text(args.output, problem.model_dump_json(indent=args.indent) + "\n")
     elif not args.stats:
@@ -89,9 +89,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _save_witness(problem: Any, witness: dict[str, str | None], path: str) -> None:
-    from roomalloc.evaluation import evaluate
-    from roomalloc.io import save_result
-    from roomalloc.model import Result
+    from roomalloc.domain.io import save_result
+    from roomalloc.domain.model import Result
+    from roomalloc.verify.evaluation import evaluate
 
     ev = evaluate(problem, witness)
     named = {t.term for t in problem.objective}

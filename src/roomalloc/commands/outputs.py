@@ -15,7 +15,7 @@ Example
 ...     check_outputs({"-o": str(problem)}, {"PROBLEM.json": str(problem)})
 Traceback (most recent call last):
 ...
-roomalloc.errors.RoomallocError: -o .../p.json is the same file as PROBLEM.json ...
+roomalloc.domain.errors.RoomallocError: -o .../p.json is the same file as PROBLEM.json ...
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from roomalloc.errors import RoomallocError
+from roomalloc.domain.errors import RoomallocError
 
 __all__ = ["check_outputs"]
 
@@ -41,7 +41,7 @@ def check_outputs(outputs: Mapping[str, str | None], inputs: Mapping[str, str | 
     >>> check_outputs({"-o": "no/such/r.json"}, {})
     Traceback (most recent call last):
     ...
-    roomalloc.errors.RoomallocError: -o no/such/r.json: the folder no/such does not exist
+    roomalloc.domain.errors.RoomallocError: -o no/such/r.json: the folder no/such does not exist
     """
     given_inputs = {name: path for name, path in inputs.items() if path is not None}
     seen: dict[str, str] = {}

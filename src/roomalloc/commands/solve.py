@@ -24,7 +24,7 @@ from typing import Any, TextIO
 from roomalloc.commands import stopping
 from roomalloc.commands.options import MAX_SEED, MAX_WORKERS, Seconds, WholeNumber
 from roomalloc.commands.outputs import check_outputs
-from roomalloc.model import Problem, Resident, Result, Room
+from roomalloc.domain.model import Problem, Resident, Result, Room
 from roomalloc.tables.commandline import (
     add_csv_argument,
     add_table_arguments,
@@ -72,7 +72,7 @@ def register(subparsers: Any) -> None:
 
 
 def _load(args: argparse.Namespace) -> tuple[Problem, str]:
-    from roomalloc.errors import Issue, ProblemError
+    from roomalloc.domain.errors import Issue, ProblemError
 
     if tables_requested(args, others=("problem", "example")):
         return read_table_arguments(args), str(args.problem)
@@ -87,7 +87,7 @@ def _load(args: argparse.Namespace) -> tuple[Problem, str]:
         except KeyError as err:
             raise ProblemError([Issue("--example", str(err.args[0]))],
                                what="command line") from None
-    from roomalloc.io import load_problem
+    from roomalloc.domain.io import load_problem
 
     return load_problem(args.problem), str(args.problem)
 
@@ -185,7 +185,7 @@ def print_terms(problem: Problem, result: Result, out: TextIO) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Solve, write the result, print the summary; 0 when an allocation was found."""
-    from roomalloc.io import load_result
+    from roomalloc.domain.io import load_result
     from roomalloc.solver import solve
 
     check_outputs({"-o": args.output, "--csv": args.csv},
@@ -253,8 +253,8 @@ def _write(result: Result, output: str | None) -> bool:
     The output was checked before solving, but the disk can still fill up or the folder go
     away: then the result goes to a new file in the temporary folder rather than being lost.
     """
-    from roomalloc.errors import RoomallocError
-    from roomalloc.io import save_result
+    from roomalloc.domain.errors import RoomallocError
+    from roomalloc.domain.io import save_result
 
     if output is None:
         return True

@@ -21,7 +21,7 @@ from typing import Any
 
 from roomalloc.commands.options import MAX_SEED, MAX_WORKERS, Seconds, WholeNumber
 from roomalloc.commands.outputs import check_outputs
-from roomalloc.errors import RoomallocError
+from roomalloc.domain.errors import RoomallocError
 
 
 def register(subparsers: Any) -> None:
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     """Load, sweep, write the files; 0 when every scenario was solved."""
     from roomalloc.analysis.scenarios import load_scenarios
     from roomalloc.analysis.sweep import Outcome, summary, summary_markdown, sweep
-    from roomalloc.io import atomic_write_text, load_problem, save_result
+    from roomalloc.domain.io import atomic_write_text, load_problem, save_result
 
     problem = load_problem(args.problem)
     scenarios = load_scenarios(args.scenarios)

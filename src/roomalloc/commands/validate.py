@@ -25,8 +25,8 @@ import json
 import sys
 from typing import Any
 
-from roomalloc.errors import Issue, ProblemError, RoomallocError
-from roomalloc.model import Problem
+from roomalloc.domain.errors import Issue, ProblemError, RoomallocError
+from roomalloc.domain.model import Problem
 from roomalloc.tables.commandline import (
     add_table_arguments,
     read_table_arguments,
@@ -53,7 +53,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Validate the file; 0 when it is a valid problem, 1 otherwise."""
-    from roomalloc.io import load_problem
+    from roomalloc.domain.io import load_problem
 
     tables = tables_requested(args, others=("problem",))  # a usage mistake: exit status 2
     if not tables and args.problem is None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from roomalloc.model import Problem
+from roomalloc.domain.model import Problem
 
 __all__ = ["example_names", "example_path", "load_example"]
 
@@ -63,6 +63,6 @@ def load_example(name: str) -> Problem:
     >>> load_example("contract_example").residents[2].locked
     True
     """
-    from roomalloc.io import load_problem
+    from roomalloc.domain.io import load_problem
 
     return load_problem(example_path(name))

@@ -13,7 +13,7 @@ Example
 
 from __future__ import annotations
 
-from roomalloc.model import Problem, Result
+from roomalloc.domain.model import Problem, Result
 from roomalloc.terms import get_term
 
 from .objective import ObjectiveMeter

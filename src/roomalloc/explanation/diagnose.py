@@ -38,11 +38,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ortools.sat.python import cp_model
-
-from roomalloc.model import Problem
+from roomalloc.domain.model import Problem
 from roomalloc.rules.base import Rule
-from roomalloc.solver.requirements import Requirement
+from roomalloc.rules.requirements import Requirement
 
 from .edit import with_changes
 from .reasons import no_room_phrase, own_rule_reasons
@@ -106,6 +104,8 @@ class _Oracle:
 
     def run(self, subset: Sequence[Requirement]) -> tuple[str, list[Requirement]]:
         """``("infeasible", sufficient subset)``, ``("feasible", [])`` or ``("unknown", [])``."""
+        from ortools.sat.python import cp_model  # late: explaining alone never loads CP-SAT
+
         model = self.built.model
         model.clear_assumptions()
         model.add_assumptions([self.guards[r] for r in subset])

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from roomalloc.model import Problem
+from roomalloc.domain.model import Problem
 
 
 def with_changes(problem: Problem, **changes: Any) -> Problem:

@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 
-from roomalloc.evaluation import fairness_value
-from roomalloc.model import Problem, Resident
+from roomalloc.domain.model import Problem, Resident
 from roomalloc.terms import get_term
+from roomalloc.verify.evaluation import fairness_value
 
 from .rooms import RoomTable
 

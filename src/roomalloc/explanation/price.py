@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from roomalloc.errors import Issue, ProblemError
-from roomalloc.evaluation import evaluate
-from roomalloc.model import Problem, Resident, Result, Room
+from roomalloc.domain.errors import Issue, ProblemError
+from roomalloc.domain.model import Problem, Resident, Result, Room
 from roomalloc.rules.base import Rule
-from roomalloc.verifier import check
+from roomalloc.verify.evaluation import evaluate
+from roomalloc.verify.verifier import check
 
 from .edit import with_changes
 from .reasons import Placement, own_rule_reasons

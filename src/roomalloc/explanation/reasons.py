@@ -25,7 +25,7 @@ from dataclasses import replace
 from functools import cached_property
 from itertools import pairwise
 
-from roomalloc.model import Problem, Resident, Room
+from roomalloc.domain.model import Problem, Resident, Room
 from roomalloc.rules.base import Rule
 
 from .rooms import RoomTable

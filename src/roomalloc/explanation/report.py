@@ -24,10 +24,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from roomalloc.errors import Issue, ProblemError, RoomallocError
-from roomalloc.model import Problem, Resident, Result, Room
+from roomalloc.domain.errors import Issue, ProblemError, RoomallocError
+from roomalloc.domain.model import Problem, Resident, Result, Room
+from roomalloc.domain.validation import as_problem, as_result
 from roomalloc.rules.base import Rule
-from roomalloc.validation import as_problem, as_result
 
 from .breakdown import breakdown
 from .price import Pricer
@@ -118,7 +118,7 @@ class Explanation:
 
 def summarize(problem: Problem, result: Result, objective: float) -> Summary:
     """The header of ``result``: counts, first choices, and what is proven about it."""
-    from roomalloc.verifier import check
+    from roomalloc.verify.verifier import check
 
     assignments = result.assignments
     report = check(problem, dict(assignments))

@@ -18,7 +18,7 @@ from functools import cached_property
 
 import numpy as np
 
-from roomalloc.model import Preference, Problem, Resident, Room
+from roomalloc.domain.model import Preference, Problem, Resident, Room
 from roomalloc.rules.base import Rule
 
 from .objective import ObjectiveMeter

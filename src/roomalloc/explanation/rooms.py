@@ -25,7 +25,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from roomalloc.model import Interval, Preference, Problem, Resident, Room
+from roomalloc.domain.model import Interval, Preference, Problem, Resident, Room
 
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]

@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from roomalloc.model import Problem, Resident, Result
+from roomalloc.domain.model import Problem, Resident, Result
 from roomalloc.rules.base import Rule
 
 from .objective import ObjectiveMeter, main_loss
@@ -45,7 +45,7 @@ class _Checker:
     """
 
     def __init__(self, problem: Problem, assignments: Assignments, rules: Sequence[Rule]) -> None:
-        from roomalloc.verifier import RULE_CHECKS
+        from roomalloc.verify.verifier import RULE_CHECKS
 
         self.checks = [f for name, f in RULE_CHECKS.items() if name != "required"]
         self.problem = problem

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from roomalloc.model import Preference, Problem, Room
+from roomalloc.domain.model import Preference, Problem, Room
 
 from .objective import ObjectiveMeter
 from .words import ENGLISH, Count, Phrase

@@ -38,7 +38,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from roomalloc.model import Preference, Problem, Resident, Room
+from roomalloc.domain.model import Preference, Problem, Resident, Room
 
 from .objective import ObjectiveMeter
 from .reasons import Placement, own_rule_reasons

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from roomalloc.model import Resident
+from roomalloc.domain.model import Resident
 
 ALWAYS_START = dt.date.min
 ALWAYS_END = dt.date.max

@@ -28,8 +28,8 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    from roomalloc.model import Problem
-    from roomalloc.violations import Violation
+    from roomalloc.domain.model import Problem
+    from roomalloc.verify.violations import Violation
 
 
 class Rule(ABC):

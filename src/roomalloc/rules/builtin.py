@@ -1,11 +1,12 @@
 """The contract's hard rules as :class:`Rule` plug-ins, written with the public API.
 
-Each rule's :meth:`check` is the independent verifier's (:data:`roomalloc.verifier.RULE_CHECKS`);
-its :meth:`add_to_model` adds its constraints through the solver's build context. The static
-rules (needs, budget, excluded rooms, room gender, closures) add nothing: the candidate matrix
-(:mod:`roomalloc.candidates`) already leaves out every pair they forbid, so no placement
-variable exists for it. Every other rule wraps its constraints with ``ctx.enforce(...,
-requirement)`` so that a guarded model (for diagnosis) can switch each requirement off.
+Each rule's :meth:`check` is the independent verifier's
+(:data:`roomalloc.verify.verifier.RULE_CHECKS`); its :meth:`add_to_model` adds its constraints
+through the solver's build context. The static rules (needs, budget, excluded rooms, room
+gender, closures) add nothing: the candidate matrix (:mod:`roomalloc.solver.candidates`)
+already leaves out every pair they forbid, so no placement variable exists for it. Every other
+rule wraps its constraints with ``ctx.enforce(..., requirement)`` so that a guarded model (for
+diagnosis) can switch each requirement off.
 
 Example
 -------
@@ -22,19 +23,19 @@ from typing import TYPE_CHECKING, Any
 from ortools.sat.python import cp_model
 
 from roomalloc.rules.base import Rule
-from roomalloc.solver.requirements import Requirement
+from roomalloc.rules.requirements import Requirement
 
 if TYPE_CHECKING:
-    from roomalloc.model import Problem
+    from roomalloc.domain.model import Problem
     from roomalloc.solver.context import BuildContext
-    from roomalloc.violations import Violation
+    from roomalloc.verify.violations import Violation
 
 
 class _BuiltinRule(Rule):
     """A contract rule: checked by the independent verifier."""
 
     def check(self, problem: Problem, assignments: Mapping[str, str | None]) -> Iterable[Violation]:
-        from roomalloc.verifier import RULE_CHECKS
+        from roomalloc.verify.verifier import RULE_CHECKS
 
         return list(RULE_CHECKS[self.name](problem, assignments))
 

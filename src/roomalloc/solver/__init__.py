@@ -5,11 +5,11 @@ the guarded model used by :func:`roomalloc.diagnose`; ``docs/plugins.md`` for cu
 rules.
 """
 
+from roomalloc.rules.requirements import Requirement
 from roomalloc.solver.builder import BuiltModel, build_model
 from roomalloc.solver.context import BuildContext, RoomSegment
 from roomalloc.solver.driver import Progress
 from roomalloc.solver.linear import Linear
-from roomalloc.solver.requirements import Requirement
 from roomalloc.solver.search import solve
 
 __all__ = [

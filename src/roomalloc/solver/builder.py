@@ -27,13 +27,13 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from roomalloc.candidates import Candidates, candidate_matrix
-from roomalloc.errors import PluginError
-from roomalloc.model import Problem, TermSpec
+from roomalloc.domain.errors import PluginError
+from roomalloc.domain.model import Problem, TermSpec
 from roomalloc.rules.base import Rule
+from roomalloc.rules.requirements import Requirement
+from roomalloc.solver.candidates import Candidates, candidate_matrix
 from roomalloc.solver.context import BUILD_OVER_PLACEMENTS, BuildContext, in_time
 from roomalloc.solver.linear import Linear, Scaled, scale
-from roomalloc.solver.requirements import Requirement
 from roomalloc.terms import Term, get_term
 
 

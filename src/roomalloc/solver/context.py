@@ -47,11 +47,11 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
-from roomalloc.candidates import Candidates, FloatMatrix
-from roomalloc.model import Problem, Resident, Room
-from roomalloc.segments import binding_segments, room_segments
+from roomalloc.domain.model import Problem, Resident, Room
+from roomalloc.rules.requirements import Requirement
+from roomalloc.solver.candidates import Candidates, FloatMatrix
 from roomalloc.solver.linear import Linear, Operand
-from roomalloc.solver.requirements import Requirement
+from roomalloc.solver.segments import binding_segments, room_segments
 
 
 @dataclass(frozen=True)
@@ -202,7 +202,7 @@ class BuildContext:
         return bool(c.starts[i] < c.ends[j] and c.starts[j] < c.ends[i])
 
     def segments(self, room_id: str, *, binding: bool = False) -> tuple[RoomSegment, ...]:
-        """The stay segments of a room over its candidates (see :mod:`roomalloc.segments`)."""
+        """The stay segments of a room over its candidates (:mod:`roomalloc.solver.segments`)."""
         key = (room_id, binding)
         cached = self._segments.get(key)
         if cached is None:
@@ -226,7 +226,7 @@ class BuildContext:
     @cached_property
     def best_scores(self) -> dict[str, float]:
         """``best(r)`` of the fairness term, per resident id."""
-        from roomalloc.evaluation import best_scores
+        from roomalloc.verify.evaluation import best_scores
 
         return best_scores(self.problem)
 

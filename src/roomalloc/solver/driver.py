@@ -46,11 +46,11 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
-from roomalloc.errors import PluginError
-from roomalloc.evaluation import evaluate
-from roomalloc.model import Problem, Result
+from roomalloc.domain.errors import PluginError
+from roomalloc.domain.model import Problem, Result
 from roomalloc.rules.base import Rule
-from roomalloc.verifier import RULE_CHECKS, check
+from roomalloc.verify.evaluation import evaluate
+from roomalloc.verify.verifier import RULE_CHECKS, check
 
 #: ``progress(elapsed_seconds, objective, bound)``, called on each improving solution.
 Progress = Callable[[float, float, float | None], None]

@@ -34,8 +34,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from roomalloc.candidates import Candidates, candidate_matrix
-from roomalloc.model import Problem
+from roomalloc.domain.model import Problem
+from roomalloc.solver.candidates import Candidates, candidate_matrix
 
 
 def greedy_allocation(

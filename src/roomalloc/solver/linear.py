@@ -35,7 +35,7 @@ from typing import Any, Union
 
 from ortools.sat.python import cp_model
 
-from roomalloc.errors import ModelTooLargeError
+from roomalloc.domain.errors import ModelTooLargeError
 
 #: Coefficients are exact to this many decimal places (rounded beyond it).
 PRECISION_DIGITS = 6

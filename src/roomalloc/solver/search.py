@@ -33,18 +33,18 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from roomalloc.candidates import Candidates, candidate_matrix
-from roomalloc.model import Problem, Result
+from roomalloc.domain.model import Problem, Result
+from roomalloc.domain.validation import as_problem
 from roomalloc.progress import ProgressOption, as_progress, reported
 from roomalloc.rules.base import Rule
 from roomalloc.solver import scale
 from roomalloc.solver.builder import BuiltModel, build_model, objective_terms
+from roomalloc.solver.candidates import Candidates, candidate_matrix
 from roomalloc.solver.configurations import Prices, RoomConfigurations
 from roomalloc.solver.context import OutOfTime
 from roomalloc.solver.driver import STOP_SIGNALS, Run, Stage, drive
 from roomalloc.solver.greedy import greedy_allocation
 from roomalloc.solver.shortlist import SHORTLIST_SIZE, shortlist
-from roomalloc.validation import as_problem
 
 #: The shortlist search (:mod:`roomalloc.solver.shortlist`) runs when the full model has more
 #: than ``_SHORTLIST_FROM`` times the pairs of the shortlists, and gets ``_SHORTLIST_SHARE`` of
@@ -223,7 +223,7 @@ def _effective_workers(workers: int) -> int:
 
 def _diagnosis(problem: Problem, rules: Sequence[Rule]) -> tuple[str, ...]:
     """Plain-words reasons from :func:`roomalloc.diagnose`."""
-    from roomalloc.explain import diagnose  # late: explain builds on this module
+    from roomalloc.explanation import diagnose  # late: explain builds on this module
 
     return tuple(str(m) for m in diagnose(problem, rules=rules).messages)
 

@@ -12,7 +12,7 @@ shortlist's best allocation, and only that search proves anything.
 Example
 -------
 >>> from roomalloc import Problem, Room, Resident, Preference
->>> from roomalloc.candidates import candidate_matrix
+>>> from roomalloc.solver.candidates import candidate_matrix
 >>> p = Problem(rooms=[Room(id=k, capacity=1) for k in "ABC"],
 ...             residents=[Resident(id="r", preferences=[Preference(room="B", weight=1)])])
 >>> c = candidate_matrix(p)
@@ -27,8 +27,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from roomalloc.candidates import Candidates
-from roomalloc.model import Problem
+from roomalloc.domain.model import Problem
+from roomalloc.solver.candidates import Candidates
 
 #: Rooms per resident on a shortlist, before partners' rooms and the start are added.
 SHORTLIST_SIZE = 30

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from roomalloc.model import Problem
+from roomalloc.domain.model import Problem
 from roomalloc.synthetic.assemble import assemble
 from roomalloc.synthetic.knobs import KNOB_NAMES, FeatureSpec, Knobs, parse_knob
 from roomalloc.synthetic.presets import PRESETS

@@ -2,7 +2,7 @@
 
 The problem is built as plain JSON-like data and validated in one call of pydantic's core
 validator: the same models, defaults and checks the JSON loader produces, without the
-per-object Python overhead (the contract checks of :mod:`roomalloc.validation` hold by
+per-object Python overhead (the contract checks of :mod:`roomalloc.domain.validation` hold by
 construction, and the tests load generated problems through it).
 
 Example
@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from roomalloc.model import Interval, Preference, Problem
+from roomalloc.domain.model import Interval, Preference, Problem
 from roomalloc.synthetic.knobs import Knobs
 from roomalloc.synthetic.residents import (
     KIND_BUILDING,

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from roomalloc.model import Problem
+from roomalloc.domain.model import Problem
 
 IntArray = npt.NDArray[np.int64]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from roomalloc.errors import RoomallocError
+from roomalloc.domain.errors import RoomallocError
 
 
 def require_pandas() -> ModuleType:

@@ -18,8 +18,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from roomalloc.errors import Issue, ProblemError
-from roomalloc.model import Problem, Result
+from roomalloc.domain.errors import Issue, ProblemError
+from roomalloc.domain.model import Problem, Result
 
 _TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls")
 

@@ -36,8 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from roomalloc.errors import Issue, ProblemError, RoomallocError
-from roomalloc.model import Problem, Rules, TermSpec
+from roomalloc.domain.errors import Issue, ProblemError, RoomallocError
+from roomalloc.domain.model import Problem, Rules, TermSpec
 from roomalloc.tables import cells, layout
 from roomalloc.tables._pandas import require_pandas
 
@@ -97,7 +97,7 @@ def read_tables(
             [{"term": term, "weight": weight} for term, weight in objective.items()]
             if isinstance(objective, Mapping) else list(objective)
         )
-    from roomalloc.validation import validate_data
+    from roomalloc.domain.validation import validate_data
 
     try:
         problem = validate_data(data)

@@ -23,14 +23,14 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from roomalloc.errors import RoomallocError
-from roomalloc.evaluation import best_scores
-from roomalloc.model import Problem, Result
+from roomalloc.domain.errors import RoomallocError
+from roomalloc.domain.model import Problem, Result
 from roomalloc.tables._pandas import require_pandas
+from roomalloc.verify.evaluation import best_scores
 
 if TYPE_CHECKING:
     from roomalloc.explanation.report import Explanation
-    from roomalloc.verifier import CheckReport
+    from roomalloc.verify.verifier import CheckReport
 
 __all__ = ["check_frame", "explanation_frame", "problem_frames", "result_frame", "write_table"]
 
@@ -293,7 +293,7 @@ def write_table(frame: Any, path: str | os.PathLike[str]) -> None:
     ...     (pathlib.Path(tmp) / "out.csv").read_text()
     'resident\\n007\\n'
     """
-    from roomalloc.io import atomic_write_bytes, atomic_write_text
+    from roomalloc.domain.io import atomic_write_bytes, atomic_write_text
 
     target = Path(path)
     suffix = target.suffix.lower()

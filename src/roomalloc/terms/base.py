@@ -29,10 +29,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from roomalloc.errors import PluginError
+from roomalloc.domain.errors import PluginError
 
 if TYPE_CHECKING:
-    from roomalloc.model import Problem
+    from roomalloc.domain.model import Problem
 
 Sense = Literal["maximize", "minimize"]
 Assignments = Mapping[str, "str | None"]

@@ -1,6 +1,6 @@
 """The built-in objective terms of the contract, written with the public :class:`Term` API.
 
-Each term's value comes from :mod:`roomalloc.evaluation` (the allocation alone); its model
+Each term's value comes from :mod:`roomalloc.verify.evaluation` (the allocation alone); its model
 expression is added by :meth:`add_to_model` through the solver's build context. CP-SAT is
 imported only inside ``add_to_model``, so scoring an allocation (and so the verifier) never
 loads the solver library.
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from roomalloc import evaluation
-from roomalloc.model import Problem
+from roomalloc.domain.model import Problem
 from roomalloc.terms.base import Assignments, Term, register_term
+from roomalloc.verify import evaluation
 
 #: Fairness ratios are rounded to multiples of 1 / FAIRNESS_SCALE inside the model.
 FAIRNESS_SCALE = 10_000

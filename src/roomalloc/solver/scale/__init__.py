@@ -25,13 +25,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from roomalloc.model import Problem, Result
+from roomalloc.domain.model import Problem, Result
 from roomalloc.rules.base import Rule
 from roomalloc.solver.driver import Progress, drive
 from roomalloc.solver.scale.arrays import unsplittable_terms
 from roomalloc.solver.scale.occupancy import Occupancy
 from roomalloc.solver.scale.stages import SCALE_STAGES, ScaleRun
-from roomalloc.verifier import check
+from roomalloc.verify.verifier import check
 
 __all__ = ["SCALE_FROM", "SCALE_STAGES", "ScaleRun", "accepts", "solve_at_scale", "takes_over"]
 

@@ -26,8 +26,8 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from roomalloc.candidates import stay_bounds
-from roomalloc.model import Problem, Resident, Room
+from roomalloc.domain.model import Problem, Resident, Room
+from roomalloc.solver.candidates import stay_bounds
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]

@@ -1,9 +1,9 @@
 """Sparse candidates: for each resident, a short list of rooms, and the room classes they may use.
 
-The dense matrices of :mod:`roomalloc.candidates` hold one entry per resident-room pair (9 GB at
-50,000 x 20,000). Here residents are scanned in blocks: each block's static rules and scores
-come from the same functions (:func:`~roomalloc.candidates.allowed_matrix`,
-:func:`~roomalloc.candidates.score_matrix`, so each rule keeps its one home) over the block
+The dense matrices of :mod:`roomalloc.solver.candidates` hold one entry per resident-room pair
+(9 GB at 50,000 x 20,000). Here residents are scanned in blocks: each block's static rules and
+scores come from the same functions (:func:`~roomalloc.solver.candidates.allowed_matrix`,
+:func:`~roomalloc.solver.candidates.score_matrix`, so each rule keeps its one home) over the block
 alone, and only a few rooms per resident are kept, as CSR arrays:
 
 * the ``TOP_ROOMS`` rooms of highest value for the resident (preference score times its
@@ -43,8 +43,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from roomalloc.candidates import allowed_matrix, score_matrix
-from roomalloc.model import Problem, Room
+from roomalloc.domain.model import Problem, Room
+from roomalloc.solver.candidates import allowed_matrix, score_matrix
 from roomalloc.solver.scale.arrays import FloatArray, IntArray, ProblemArrays, part_of
 
 #: Rooms kept per resident by value alone.

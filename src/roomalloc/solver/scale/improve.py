@@ -35,14 +35,14 @@ from collections.abc import Callable
 import numpy as np
 from ortools.sat.python import cp_model
 
-from roomalloc.evaluation import evaluate
 from roomalloc.solver.builder import build_model
 from roomalloc.solver.scale.arrays import ProblemArrays
 from roomalloc.solver.scale.candidates import SparseCandidates
 from roomalloc.solver.scale.neighbourhood import KINDS, Bandit, Freed, Neighbourhoods
 from roomalloc.solver.scale.occupancy import Occupancy
 from roomalloc.solver.scale.subproblem import sub_problem
-from roomalloc.verifier import check
+from roomalloc.verify.evaluation import evaluate
+from roomalloc.verify.verifier import check
 
 #: Seconds of CP-SAT per neighbourhood, at most.
 STEP_SECONDS = 0.3

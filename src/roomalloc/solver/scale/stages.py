@@ -33,8 +33,7 @@ import math
 import time
 from collections.abc import Sequence
 
-from roomalloc.evaluation import evaluate
-from roomalloc.model import Problem, Result
+from roomalloc.domain.model import Problem, Result
 from roomalloc.solver.driver import NOISE, Progress, Run, Stage, within_noise
 from roomalloc.solver.greedy import greedy_allocation
 from roomalloc.solver.scale.arrays import ProblemArrays
@@ -48,7 +47,8 @@ from roomalloc.solver.scale.candidates import (
 from roomalloc.solver.scale.improve import NeighbourhoodSearch
 from roomalloc.solver.scale.occupancy import Occupancy
 from roomalloc.solver.scale.start import greedy_start
-from roomalloc.verifier import check
+from roomalloc.verify.evaluation import evaluate
+from roomalloc.verify.verifier import check
 
 #: Share of the time left that the start's refinements may use.
 START_SHARE = 0.25

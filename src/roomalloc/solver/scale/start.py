@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from roomalloc.candidates import ALWAYS_END, ALWAYS_START
+from roomalloc.solver.candidates import ALWAYS_END, ALWAYS_START
 from roomalloc.solver.scale.arrays import ProblemArrays, part_of
 from roomalloc.solver.scale.candidates import (
     BLOCK,

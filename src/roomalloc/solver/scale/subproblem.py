@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from roomalloc.model import Problem, Resident, Roommates
+from roomalloc.domain.model import Problem, Resident, Roommates
 from roomalloc.solver.scale.arrays import part_of
 
 

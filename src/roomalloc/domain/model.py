@@ -9,7 +9,7 @@ annotations, kept on load and written back on save, never interpreted.
 
 Every way of making a model -- ``Problem(...)``, :meth:`Problem.model_validate`,
 :meth:`Problem.model_validate_json`, :func:`roomalloc.load_problem`, ``model_copy(update=...)``
--- runs the same validation (:mod:`roomalloc.validation`) and raises one
+-- runs the same validation (:mod:`roomalloc.domain.validation`) and raises one
 :class:`roomalloc.ProblemError` that lists every mistake with its place.
 
 Example
@@ -56,7 +56,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from roomalloc.ids import ID_PATTERN, id_mistake, normal_text
+from roomalloc.domain.ids import ID_PATTERN, id_mistake, normal_text
 
 FORMAT: Literal["roomalloc/1"] = "roomalloc/1"
 
@@ -134,7 +134,7 @@ def _group(value: str) -> str:
 Text = Annotated[str, Strict()]
 #: A label compared with other labels (building, feature, need, gender): NFC-normalised.
 Label = Annotated[str, Strict(), AfterValidator(normal_text)]
-#: The id of a room or resident, or a reference to one (see :mod:`roomalloc.ids`).
+#: The id of a room or resident, or a reference to one (see :mod:`roomalloc.domain.ids`).
 Id = Annotated[
     str,
     Strict(),
@@ -169,7 +169,7 @@ class _Frozen(BaseModel):
     """Base of every contract model: immutable, finite numbers, ``_``-prefixed extras kept.
 
     Pydantic keeps extra fields (``extra="allow"``) so that the ``_`` annotations survive; the
-    validation (:mod:`roomalloc.validation`) rejects every other unknown field, together with
+    validation (:mod:`roomalloc.domain.validation`) rejects every other unknown field, together with
     every other mistake, with a suggestion of the field the user probably meant.
     """
 
@@ -183,7 +183,7 @@ class _Frozen(BaseModel):
 
     def __init__(self, /, **data: Any) -> None:
         """Build and validate; raise :class:`roomalloc.ProblemError` listing every mistake."""
-        from roomalloc.validation import check_construction
+        from roomalloc.domain.validation import check_construction
 
         check_construction(self, data, super().__init__)
 
@@ -204,7 +204,7 @@ class _Frozen(BaseModel):
         by_name: bool | None = None,
     ) -> Any:
         """Validate a JSON-like object; raise :class:`roomalloc.ProblemError` on any mistake."""
-        from roomalloc.validation import validate_model
+        from roomalloc.domain.validation import validate_model
 
         return validate_model(cls, obj)
 
@@ -220,7 +220,7 @@ class _Frozen(BaseModel):
         by_name: bool | None = None,
     ) -> Any:
         """Parse and validate JSON text; raise :class:`roomalloc.ProblemError` on any mistake."""
-        from roomalloc.validation import validate_model_json
+        from roomalloc.domain.validation import validate_model_json
 
         return validate_model_json(cls, json_data)
 
@@ -233,7 +233,7 @@ class _Frozen(BaseModel):
         >>> r.model_copy(update={"capacity": 0})
         Traceback (most recent call last):
         ...
-        roomalloc.errors.ProblemError: 1 mistake in the room:
+        roomalloc.domain.errors.ProblemError: 1 mistake in the room:
           capacity: must be at least 1, got 0
         """
         if not update:

@@ -30,11 +30,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from roomalloc.evaluation import Assignments, assignments_of, evaluate
-from roomalloc.model import Problem, Resident, Result, Room
+from roomalloc.domain.model import Problem, Resident, Result, Room
+from roomalloc.domain.validation import as_allocation, as_problem
 from roomalloc.rules.base import Rule
-from roomalloc.validation import as_allocation, as_problem
-from roomalloc.violations import Violation
+from roomalloc.verify.evaluation import Assignments, assignments_of, evaluate
+from roomalloc.verify.violations import Violation
 
 # Stays as ordinal day numbers; a resident without a stay occupies [_MIN, _MAX).
 _MIN = -(10**9)

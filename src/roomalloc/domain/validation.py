@@ -4,10 +4,10 @@ One path for every entry point. ``Problem(...)``, :meth:`Problem.model_validate`
 :meth:`Problem.model_validate_json`, :func:`roomalloc.load_problem` and
 ``model_copy(update=...)`` (and the same for :class:`~roomalloc.Result` and every other model)
 all come here, and all raise one :class:`~roomalloc.ProblemError` listing every mistake as an
-:class:`~roomalloc.errors.Issue` with its JSON path (``residents[12].preferences[3].room: no
+:class:`~roomalloc.domain.errors.Issue` with its JSON path (``residents[12].preferences[3].room: no
 room 'B-999'``), in the order the mistakes appear in the document. Three parts find them:
 
-* pydantic checks types and bounds, as the models in :mod:`roomalloc.model` declare them; its
+* pydantic checks types and bounds, as the models in :mod:`roomalloc.domain.model` declare them; its
   complaints are put in plain words here (:func:`_words`);
 * a walk over the raw data finds what pydantic cannot: unknown fields (pydantic keeps extra
   fields, since those starting with ``_`` are the user's annotations), annotations that are not
@@ -19,7 +19,7 @@ room 'B-999'``), in the order the mistakes appear in the document. Three parts f
 
 Example
 -------
->>> from roomalloc.validation import validate_json
+>>> from roomalloc.domain.validation import validate_json
 >>> p = validate_json('{"rooms": [{"id": "A", "capacity": 1}], "residents": [{"id": "r1"}]}')
 >>> len(p.residents)
 1
@@ -48,9 +48,9 @@ from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from roomalloc.errors import Issue, ProblemError
-from roomalloc.ids import normal_text
-from roomalloc.model import (
+from roomalloc.domain.errors import Issue, ProblemError
+from roomalloc.domain.ids import normal_text
+from roomalloc.domain.model import (
     Interval,
     Preference,
     Problem,
@@ -210,7 +210,7 @@ def check_construction(
     >>> Room(id="A", capcity=2)
     Traceback (most recent call last):
     ...
-    roomalloc.errors.ProblemError: 2 mistakes in the room:
+    roomalloc.domain.errors.ProblemError: 2 mistakes in the room:
       capcity: unknown field; did you mean 'capacity'?
       capacity: missing; every room needs a capacity
     """
@@ -261,7 +261,7 @@ def as_result(result: Any) -> Result:
     >>> as_result({"r1": 5})
     Traceback (most recent call last):
     ...
-    roomalloc.errors.ProblemError: 1 mistake in the result:
+    roomalloc.domain.errors.ProblemError: 1 mistake in the result:
       assignments.r1: must be a room id or null, got the number 5
     """
     if isinstance(result, Result):
@@ -535,7 +535,7 @@ _PLAIN_TYPES = {
     "bool_type": "must be true or false",
     "tuple_type": "must be a list",
     "list_type": "must be a list",
-    # our own (roomalloc.model), whose messages need the value given
+    # our own (roomalloc.domain.model), whose messages need the value given
     "date_format": "must be a date written YYYY-MM-DD",
     "attribute_value": "must be text, a number or true/false",
     "floor_range": "must be a floor range [LOW, HIGH]",

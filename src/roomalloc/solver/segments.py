@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from roomalloc.candidates import ALWAYS_START
+from roomalloc.solver.candidates import ALWAYS_START
 
 IntVector = npt.NDArray[np.int64]
 
@@ -55,7 +55,7 @@ def room_segments(starts: IntVector, ends: IntVector, members: IntVector) -> lis
     """Every segment of a room whose possible occupants are the residents ``members``.
 
     ``starts``/``ends`` hold every resident's stay (ordinal days, half-open; see
-    :func:`roomalloc.candidates.stay_bounds`). Segments nobody is present in are left out.
+    :func:`roomalloc.solver.candidates.stay_bounds`). Segments nobody is present in are left out.
     """
     members = np.asarray(members, dtype=np.int64)
     if members.size == 0:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from roomalloc.model import Preference, Problem, Resident, Result, Room
+from roomalloc.domain.model import Preference, Problem, Resident, Result, Room
 
 if TYPE_CHECKING:
     from roomalloc.terms.base import Term

@@ -9,7 +9,7 @@ are compared with each other.
 
 Example
 -------
->>> from roomalloc.ids import id_mistake, normal_text
+>>> from roomalloc.domain.ids import id_mistake, normal_text
 >>> normal_text("Jose\\u0301") == "Jos\\u00e9"
 True
 >>> id_mistake("r\\u200b1")

@@ -2,7 +2,7 @@
 
 Example
 -------
->>> from roomalloc.errors import Issue, ProblemError
+>>> from roomalloc.domain.errors import Issue, ProblemError
 >>> err = ProblemError([Issue("rooms[0].capacity", "must be >= 1, got 0")])
 >>> print(err)
 1 mistake in the problem:

@@ -1,6 +1,6 @@
 """Reading and writing problem and result files; every write is atomic.
 
-A load runs the full validation (:mod:`roomalloc.validation`) and raises one
+A load runs the full validation (:mod:`roomalloc.domain.validation`) and raises one
 :class:`~roomalloc.ProblemError` naming every mistake; a file that cannot be read at all (missing,
 a directory, no permission) raises :class:`~roomalloc.RoomallocError` with the reason. A save
 writes a temporary file next to the target, flushes it to disk and renames it over the target,
@@ -10,7 +10,7 @@ Example
 -------
 >>> import pathlib, tempfile
 >>> from roomalloc import Problem, Room, Resident
->>> from roomalloc.io import load_problem, save_problem
+>>> from roomalloc.domain.io import load_problem, save_problem
 >>> p = Problem(rooms=[Room(id="A-1", capacity=1)], residents=[Resident(id="r1")])
 >>> with tempfile.TemporaryDirectory() as tmp:
 ...     path = pathlib.Path(tmp) / "problem.json"
@@ -26,9 +26,9 @@ import os
 import secrets
 from pathlib import Path
 
-from roomalloc.errors import RoomallocError
-from roomalloc.model import Problem, Result
-from roomalloc.validation import validate_json, validate_result_json
+from roomalloc.domain.errors import RoomallocError
+from roomalloc.domain.model import Problem, Result
+from roomalloc.domain.validation import validate_json, validate_result_json
 
 __all__ = [
     "atomic_write_bytes",
@@ -56,7 +56,7 @@ def load_problem(path: StrPath) -> Problem:
     >>> load_problem("no/such/problem.json")
     Traceback (most recent call last):
     ...
-    roomalloc.errors.RoomallocError: cannot read no/such/problem.json: no such file
+    roomalloc.domain.errors.RoomallocError: cannot read no/such/problem.json: no such file
     """
     return validate_json(_read_bytes(path))
 

@@ -33,7 +33,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from roomalloc.model import Interval, Problem
+from roomalloc.domain.model import Interval, Problem
 
 BoolMatrix = npt.NDArray[np.bool_]
 FloatMatrix = npt.NDArray[np.float64]
