@@ -81,9 +81,6 @@ Loc = tuple[int | str, ...]
 _Found = tuple[Loc, str]  # a mistake's place (as pydantic writes it) and its message
 
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
-_TERMS_IN_CONTRACT = (
-    "housed", "preferences", "roommates", "cost", "rooms_used", "moves", "fairness"
-)
 
 #: Each model's name in messages, and what an object of it is ("must be an object (...)").
 _WORDS: dict[type[BaseModel], tuple[str, str]] = {
@@ -782,9 +779,10 @@ def _terms(objective: Any, found: list[_Found]) -> None:
 
 def _known_terms() -> list[str]:
     """Built-in terms and every custom term registered from Python, at the time of the check."""
+    # Imported here: the registry's built-ins import the model, which imports this module.
     from roomalloc.terms import term_names
 
-    return list(dict.fromkeys([*_TERMS_IN_CONTRACT, *term_names()]))
+    return term_names()
 
 
 def _result_rules(data: Mapping[Any, Any], found: list[_Found]) -> None:

@@ -5,13 +5,16 @@ a locked member first, then those with a required member, then by priority), eac
 best candidate room that every member may use and where the unit keeps the sharing rules with
 the residents already there: capacity on every night (a sweep over the stays), gender mixing,
 private and avoid between residents whose stays overlap. "Best" is in the objective's units:
-preference score times the preferences weight, plus the roommates weight for each wish met
-with someone already in the room. Three refinements keep beds from going to waste:
+each weighed term's :meth:`~roomalloc.terms.Term.placement_value` times its weight, the part
+for the room alone plus the part for partners already in it (of the built-ins, the preference
+score and the roommate wishes met; the others leave the choice of room to CP-SAT). When no
+term has such a value, rooms are ranked by the residents' own scores. Three refinements keep
+beds from going to waste:
 
 * a private resident takes the smallest room it may use (best score among those), since every
   other bed of its room is lost;
-* once a resident is placed, those who wished to share with them (or whom they wished for)
-  join them right away when they fit;
+* once a resident is placed, their partners (those who wished to share with them, or whom
+  they wished for) join them right away when they fit;
 * making room: someone left out may fit a room once some of its lone residents move to free
   beds elsewhere (free beds nobody waiting may use: too dear, or in the other gender's room).
 
@@ -32,10 +35,32 @@ Example
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 from roomalloc.domain.model import Problem
 from roomalloc.solver.candidates import Candidates, candidate_matrix
+from roomalloc.terms import PlacementValue, get_term
+
+
+def _steering(problem: Problem, c: Candidates) -> list[tuple[float, PlacementValue]]:
+    """Each weighed term's placement value with its signed weight; the scores when none has one.
+
+    >>> from roomalloc import Problem, Resident, TermSpec
+    >>> p = Problem(residents=[Resident(id="a")], objective=[TermSpec(term="cost", weight=1)])
+    >>> [(w, v.rooms.shape) for w, v in _steering(p, candidate_matrix(p))]
+    [(1.0, (1, 0))]
+    """
+    out = []
+    for spec in problem.objective:
+        term = get_term(spec.term)
+        value = term.placement_value(problem, c.scores) if spec.weight else None
+        if value is not None:
+            sign = 1.0 if term.sense == "maximize" else -1.0
+            out.append((sign * spec.weight, value))
+    return out or [(1.0, PlacementValue(rooms=c.scores))]
 
 
 def greedy_allocation(
@@ -58,19 +83,16 @@ def greedy_allocation(
                 avoid[i].add(index[s])
                 avoid[index[s]].add(i)
 
-    # Roommate wishes count toward a room once a wished-for partner is there, in the
-    # objective's own units: wishes (either way) * roommates weight vs score * preferences weight.
-    weights = {o.term: o.weight for o in problem.objective}
-    w_pref, w_mate = weights.get("preferences", 0.0), weights.get("roommates", 0.0)
-    if not w_pref and not w_mate:
-        w_pref = 1.0  # neither counts: rooms are still ranked by the residents' own scores
-    wishes: dict[int, dict[int, int]] = {i: {} for i in range(len(residents))}
-    if w_mate > 0:
-        for i, r in enumerate(residents):
-            for s in dict.fromkeys(r.roommates.want):  # not a set: its order varies by process
-                if s in index and index[s] != i:
-                    wishes[i][index[s]] = wishes[i].get(index[s], 0) + 1
-                    wishes[index[s]][i] = wishes[index[s]].get(i, 0) + 1
+    # A partner counts toward a room once they are there, in the objective's own units.
+    steering = _steering(problem, c)
+    by_room = [(w, v.rooms) for w, v in steering if v.rooms is not None]
+    by_partner = [(w, v.partners) for w, v in steering if v.partners]
+    # Those whose sharing a room raises the objective, for the refinement that pulls them in.
+    partners_of: dict[int, dict[int, None]] = {i: {} for i in range(len(residents))}
+    for w, partners in by_partner:
+        for i, mine in partners.items():
+            # a dict: ordered, unlike a set
+            partners_of[i].update(dict.fromkeys(j for j, v in mine.items() if w * v > 0))
 
     def overlap(a: int, b: int) -> bool:
         return starts[a] < ends[b] and starts[b] < ends[a]
@@ -118,11 +140,14 @@ def greedy_allocation(
         rooms = np.flatnonzero(np.logical_and.reduce(c.allowed[unit]))
         if rooms.size == 0:
             continue
-        value = w_pref * c.scores[unit][:, rooms].sum(axis=0)
-        for i in unit:
-            for partner, count in wishes[i].items():
-                if partner in room_of and overlap(i, partner):
-                    value[rooms == room_of[partner]] += w_mate * count
+        value: npt.NDArray[Any] = np.zeros(rooms.size)
+        for w, matrix in by_room:
+            value += w * matrix[unit][:, rooms].sum(axis=0)
+        for w, partners in by_partner:
+            for i in unit:
+                for partner, amount in partners.get(i, {}).items():
+                    if partner in room_of and overlap(i, partner):
+                        value[rooms == room_of[partner]] += w * amount
         order = -value
         if any(residents[i].private for i in unit):
             # A private resident's room loses all its other beds: the smallest rooms first.
@@ -137,7 +162,7 @@ def greedy_allocation(
                 placed.setdefault(j, []).extend(unit)
                 room_of.update((i, j) for i in unit)
                 for i in unit if pull else []:
-                    for partner in wishes[i]:
+                    for partner in partners_of[i]:
                         if (partner not in room_of and residents[partner].group is None
                                 and c.allowed[partner, j] and fits(j, [partner])):
                             placed[j].append(partner)

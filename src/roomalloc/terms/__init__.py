@@ -5,6 +5,26 @@ rooms_used, moves, fairness).
 """
 
 from roomalloc.terms import builtin as _builtin  # noqa: F401  (registers the built-ins)
-from roomalloc.terms.base import Sense, Term, get_term, register_term, term_names, unregister_term
+from roomalloc.terms.base import (
+    LocalChange,
+    PlacementValue,
+    Sense,
+    Term,
+    get_term,
+    register_term,
+    registered_terms,
+    term_names,
+    unregister_term,
+)
 
-__all__ = ["Sense", "Term", "get_term", "register_term", "term_names", "unregister_term"]
+__all__ = [
+    "LocalChange",
+    "PlacementValue",
+    "Sense",
+    "Term",
+    "get_term",
+    "register_term",
+    "registered_terms",
+    "term_names",
+    "unregister_term",
+]

@@ -2,7 +2,9 @@
 
 Everything here is computed from the problem and the allocation alone, exactly as the contract
 defines it; nothing is read from a solver. :func:`roomalloc.check` and the solver's results use
-it, so it is the single definition of "how good is this allocation".
+it, so it is the single definition of "how good is this allocation". Each term's raw value is
+the term's own (:meth:`roomalloc.terms.Term.value`; the built-ins are in
+:mod:`roomalloc.terms.builtin`); here they are collected and weighed.
 
 Example
 -------
@@ -32,16 +34,6 @@ if TYPE_CHECKING:
 
 Assignments = Mapping[str, "str | None"]
 
-BUILTIN_TERM_NAMES = (
-    "housed",
-    "preferences",
-    "roommates",
-    "cost",
-    "rooms_used",
-    "moves",
-    "fairness",
-)
-
 
 def assignments_of(result_or_assignments: Result | Assignments) -> dict[str, str | None]:
     """The ``{resident id: room id or None}`` map of a :class:`Result` or a plain mapping.
@@ -61,8 +53,17 @@ class _Resolved(dict[str, "str | None"]):
     placed: list[tuple[Resident, Room]]
 
 
-def _placed(problem: Problem, assignments: Assignments) -> list[tuple[Resident, Room]]:
-    """Housed residents with their rooms; unknown ids are the verifier's business, skipped here."""
+def placed(problem: Problem, assignments: Assignments) -> list[tuple[Resident, Room]]:
+    """Housed residents with their rooms, in problem order, as the terms' values read them.
+
+    Unknown ids are the verifier's business, skipped here. Within :func:`evaluate` the list is
+    worked out once and shared by every term.
+
+    >>> from roomalloc import Problem, Room, Resident
+    >>> p = Problem(rooms=[Room(id="A", capacity=2)], residents=[Resident(id="a")])
+    >>> [(r.id, k.id) for r, k in placed(p, {"a": "A", "b": "Z"})]
+    [('a', 'A')]
+    """
     if isinstance(assignments, _Resolved):
         return assignments.placed
     rooms = problem.rooms_by_id
@@ -84,121 +85,6 @@ def score(resident: Resident, room: Room) -> float:
     1.0
     """
     return resident.score(room)
-
-
-def housed_value(problem: Problem, assignments: Assignments) -> float:
-    """Sum of ``priority`` over housed residents.
-
-    >>> from roomalloc import Problem, Room, Resident
-    >>> p = Problem(rooms=[Room(id="A", capacity=2)],
-    ...             residents=[Resident(id="a", priority=2.5), Resident(id="b")])
-    >>> housed_value(p, {"a": "A", "b": None})
-    2.5
-    """
-    return float(sum(r.priority for r, _ in _placed(problem, assignments)))
-
-
-def preferences_value(problem: Problem, assignments: Assignments) -> float:
-    """Sum over housed residents of their preference score for their room.
-
-    >>> from roomalloc import Problem, Room, Resident, Preference
-    >>> p = Problem(rooms=[Room(id="A", capacity=1, building="B")],
-    ...             residents=[Resident(id="a", preferences=[Preference(building="B", weight=2)])])
-    >>> preferences_value(p, {"a": "A"})
-    2.0
-    """
-    return float(sum(r.score(k) for r, k in _placed(problem, assignments)))
-
-
-def roommates_value(problem: Problem, assignments: Assignments) -> float:
-    """Ordered pairs (r, s), s in r's ``want``, housed in one room with overlapping stays.
-
-    >>> from roomalloc import Problem, Room, Resident, Roommates
-    >>> p = Problem(rooms=[Room(id="A", capacity=2)],
-    ...             residents=[Resident(id="a", roommates=Roommates(want=("b",))),
-    ...                        Resident(id="b", roommates=Roommates(want=("a",)))])
-    >>> roommates_value(p, {"a": "A", "b": "A"})
-    2.0
-    """
-    residents = problem.residents_by_id
-    count = 0
-    for r, room in _placed(problem, assignments):
-        for s_id in r.roommates.want:
-            s = residents.get(s_id)
-            if s is not None and assignments.get(s_id) == room.id and r.overlaps(s):
-                count += 1
-    return float(count)
-
-
-def cost_value(problem: Problem, assignments: Assignments) -> float:
-    """Sum of the bed ``cost`` of each housed resident's room.
-
-    >>> from roomalloc import Problem, Room, Resident
-    >>> p = Problem(rooms=[Room(id="A", capacity=2, cost=300)],
-    ...             residents=[Resident(id="a"), Resident(id="b")])
-    >>> cost_value(p, {"a": "A", "b": "A"})
-    600.0
-    """
-    return float(sum(k.cost for _, k in _placed(problem, assignments)))
-
-
-def rooms_used_value(problem: Problem, assignments: Assignments) -> float:
-    """Number of rooms with at least one resident.
-
-    >>> from roomalloc import Problem, Room, Resident
-    >>> p = Problem(rooms=[Room(id="A", capacity=2), Room(id="B", capacity=1)],
-    ...             residents=[Resident(id="a"), Resident(id="b")])
-    >>> rooms_used_value(p, {"a": "A", "b": "A"})
-    1.0
-    """
-    return float(len({k.id for _, k in _placed(problem, assignments)}))
-
-
-def moves_value(problem: Problem, assignments: Assignments) -> float:
-    """Residents with a ``current_room`` who are not housed in it (unhoused counts).
-
-    >>> from roomalloc import Problem, Room, Resident
-    >>> p = Problem(rooms=[Room(id="A", capacity=1), Room(id="B", capacity=1)],
-    ...             residents=[Resident(id="a", current_room="A"),
-    ...                        Resident(id="b", current_room="A")])
-    >>> moves_value(p, {"a": "A", "b": "B"})
-    1.0
-    """
-    return float(
-        sum(
-            1
-            for r in problem.residents
-            if r.current_room is not None and assignments.get(r.id) != r.current_room
-        )
-    )
-
-
-def fairness_value(
-    problem: Problem, assignments: Assignments, best: Mapping[str, float] | None = None
-) -> float:
-    """Min over housed residents with ``best(r) > 0`` of ``score / best``; 1 when there is none.
-
-    ``best`` may be passed when already computed (see :func:`best_scores`).
-
-    >>> from roomalloc import Problem, Room, Resident, Preference
-    >>> p = Problem(rooms=[Room(id="A", capacity=1, building="N"), Room(id="B", capacity=1)],
-    ...             residents=[Resident(id="a", preferences=[Preference(building="N", weight=4)]),
-    ...                        Resident(id="b", preferences=[Preference(building="N", weight=2)])])
-    >>> fairness_value(p, {"a": "A", "b": "B"})
-    0.0
-    >>> fairness_value(p, {"a": "A", "b": None})
-    1.0
-    """
-    placed = _placed(problem, assignments)
-    if best is None:
-        # Only housed residents count, so only their best is needed.
-        best = best_scores(problem, only=(r.id for r, _ in placed))
-    worst = 1.0
-    for r, k in placed:
-        b = best.get(r.id, 0.0)
-        if b > 0:
-            worst = min(worst, r.score(k) / b)
-    return float(worst)
 
 
 def allows(resident: Resident, room: Room) -> bool:
@@ -347,7 +233,8 @@ def best_scores(problem: Problem, only: Iterable[str] | None = None) -> dict[str
 class Evaluation:
     """The value of an allocation: raw term values, the weighted objective and its parts.
 
-    ``terms`` holds every built-in term plus every (custom) term the problem's objective names;
+    ``terms`` holds every reported term (``Term.reported``: the built-ins) plus every other
+    (custom) term the problem's objective names;
     ``contributions`` the signed weighted value of each objective term (they sum to
     ``objective``).
     """
@@ -371,19 +258,15 @@ def evaluate(problem: Problem, result_or_assignments: Result | Assignments) -> E
     >>> ev.objective, ev.contributions
     (90.0, {'housed': 100.0, 'cost': -10.0})
     """
-    from roomalloc.terms import get_term
+    from roomalloc.terms import get_term, registered_terms
 
     plain = assignments_of(result_or_assignments)
     assignments = _Resolved(plain)
-    assignments.placed = _placed(problem, plain)
+    assignments.placed = placed(problem, plain)
+    # The reported terms (the built-ins) first, in the registry's order; then the objective's
+    # other terms, in its order.
     terms: dict[str, float] = {
-        "housed": housed_value(problem, assignments),
-        "preferences": preferences_value(problem, assignments),
-        "roommates": roommates_value(problem, assignments),
-        "cost": cost_value(problem, assignments),
-        "rooms_used": rooms_used_value(problem, assignments),
-        "moves": moves_value(problem, assignments),
-        "fairness": fairness_value(problem, assignments),
+        t.name: float(t.value(problem, assignments)) for t in registered_terms() if t.reported
     }
     contributions: dict[str, float] = {}
     for spec in problem.objective:
