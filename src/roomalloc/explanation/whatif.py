@@ -20,8 +20,9 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from roomalloc.domain.model import Preference, Problem, Room
 
@@ -113,85 +114,160 @@ def _by_mover(pairs: Sequence[tuple[str, str]], moved: Mapping[str, object]
     return {k: tuple(v) for k, v in out.items()}
 
 
+@dataclass(frozen=True)
+class _WhatIf:
+    """One what-if as the words about each term read it: who moved where, and the changes."""
+
+    problem: Problem
+    assignments: Assignments
+    moved: dict[str, str | None]
+    changes: dict[str, float]
+    meter: ObjectiveMeter
+
+    @cached_property
+    def after(self) -> dict[str, str | None]:
+        """Everyone's room after the what-if."""
+        return {**self.assignments, **self.moved}
+
+    @cached_property
+    def pair_changes(self) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+        """Wished-for pairs touching a mover that stop and that start sharing a room."""
+        movers = set(self.moved)
+        before = _pairs(self.problem, self.assignments, movers, self.meter.wanted_by)
+        after = _pairs(self.problem, self.after, movers, self.meter.wanted_by)
+        return tuple(sorted(before - after)), tuple(sorted(after - before))
+
+
+def _housed_words(w: _WhatIf) -> list[Phrase]:
+    residents, assignments, moved = w.problem.residents_by_id, w.assignments, w.moved
+    out: list[Phrase] = []
+    gained = tuple(r for r, k in moved.items() if k is not None and assignments.get(r) is None)
+    lost = tuple(r for r, k in moved.items() if k is None and assignments.get(r) is not None)
+    if gained and lost:
+        # One in place of another: their priorities are what the trade turns on.
+        gained = tuple(f"{r} (priority {ENGLISH.number(residents[r].priority)})"
+                       for r in gained)
+        lost = tuple(f"{r} (priority {ENGLISH.number(residents[r].priority)})"
+                     for r in lost)
+    if gained:
+        out.append(Phrase("effect_housed", {"people": gained}))
+    if lost:
+        out.append(Phrase("effect_unhoused", {"people": lost}))
+    return out
+
+
+def _preferences_words(w: _WhatIf) -> list[Phrase]:
+    residents, rooms, assignments, after = (w.problem.residents_by_id, w.problem.rooms_by_id,
+                                            w.assignments, w.after)
+    out: list[Phrase] = []
+    for rid in w.moved:
+        r = residents[rid]
+        old, new = assignments.get(rid), after.get(rid)
+        old_room = rooms.get(old) if old is not None else None
+        new_room = rooms.get(new) if new is not None else None
+        lost_w = tuple(wish_phrase(p) for p in r.preferences
+                       if wish_met(p, old_room) and not wish_met(p, new_room))
+        won_w = tuple(wish_phrase(p) for p in r.preferences
+                      if wish_met(p, new_room) and not wish_met(p, old_room))
+        if lost_w and old_room is not None and new_room is not None:
+            out.append(Phrase("effect_wishes_lost", {"resident": rid, "wishes": lost_w}))
+        if won_w:
+            out.append(Phrase("effect_wishes_gained", {"resident": rid, "wishes": won_w}))
+    return out
+
+
+def _roommates_words(w: _WhatIf) -> list[Phrase]:
+    if not w.moved:
+        return []
+    lost_pairs, won_pairs = w.pair_changes
+    out: list[Phrase] = []
+    for key, pairs in (("effect_pairs_lost", lost_pairs), ("effect_pairs_gained", won_pairs)):
+        for resident, mates in _by_mover(pairs, w.moved).items():
+            out.append(Phrase(key, {"resident": resident, "mates": mates}))
+    return out
+
+
+def _cost_words(w: _WhatIf) -> list[Phrase]:
+    rooms = w.problem.rooms_by_id
+    delta = sum(
+        (rooms[k].cost if k is not None else 0.0) - (rooms[o].cost if o is not None else 0.0)
+        for rid, k in w.moved.items()
+        for o in [w.assignments.get(rid)]
+    )
+    if abs(delta) > EPSILON:
+        return [Phrase("effect_cost_up" if delta > 0 else "effect_cost_down",
+                       {"amount": abs(delta)})]
+    return []
+
+
+def _moves_words(w: _WhatIf) -> list[Phrase]:
+    residents, assignments, moved = w.problem.residents_by_id, w.assignments, w.moved
+    out: list[Phrase] = []
+    leave = tuple(r for r, k in moved.items() if residents[r].current_room is not None
+                  and assignments.get(r) == residents[r].current_room)
+    back = tuple(r for r, k in moved.items() if residents[r].current_room is not None
+                 and k == residents[r].current_room)
+    if leave:
+        out.append(Phrase("effect_leaves_current", {"people": leave}))
+    if back:
+        out.append(Phrase("effect_back_current", {"people": back}))
+    return out
+
+
+def _rooms_used_words(w: _WhatIf) -> list[Phrase]:
+    if abs(w.changes.get("rooms_used", 0.0)) <= EPSILON:
+        return []
+    # The weighted change of a minimised term is -weight * raw change.
+    raw = -w.changes["rooms_used"] / w.meter.weights["rooms_used"]
+    n = round(abs(raw))
+    return [Phrase("effect_rooms_opened" if raw > 0 else "effect_rooms_closed",
+                   {"rooms": Count(n, "room")})]
+
+
+def _fairness_words(w: _WhatIf) -> list[Phrase]:
+    if abs(w.changes.get("fairness", 0.0)) <= EPSILON:
+        return []
+    up = w.changes["fairness"] > 0
+    return [Phrase("effect_fairness_up" if up else "effect_fairness_down")]
+
+
+#: The words about each term that has its own, in the order they are said; any other weighed
+#: term (a custom one) gets a general phrase with its change, after these.
+_WORDS: dict[str, Callable[[_WhatIf], list[Phrase]]] = {
+    "housed": _housed_words,
+    "preferences": _preferences_words,
+    "roommates": _roommates_words,
+    "cost": _cost_words,
+    "moves": _moves_words,
+    "rooms_used": _rooms_used_words,
+    "fairness": _fairness_words,
+}
+
+
 def effects(
     problem: Problem, assignments: Assignments, moves: Mapping[str, str | None],
     meter: ObjectiveMeter,
 ) -> Effects:
-    """What moving the residents in ``moves`` does, term by term, in housing words."""
+    """What moving the residents in ``moves`` does, term by term, in housing words.
+
+    >>> from roomalloc import Problem, Room, Resident
+    >>> p = Problem(rooms=[Room(id="A", capacity=1)], residents=[Resident(id="r1")])
+    >>> what = effects(p, {"r1": "A"}, {"r1": None}, ObjectiveMeter(p, {"r1": "A"}))
+    >>> what.verdict, ENGLISH.render(what.words())
+    ('worse', 'r1 would lose their place')
+    """
     changes = meter.change(moves)
     total = float(sum(changes.values()))
     weighed = {t for t, w in meter.weights.items() if abs(w) > 0}
-    residents, rooms = problem.residents_by_id, problem.rooms_by_id
     moved = {rid: room for rid, room in moves.items() if assignments.get(rid) != room}
-    after = {**assignments, **moved}
+    what = _WhatIf(problem, assignments, moved, changes, meter)
     out: list[Phrase] = []
-    if "housed" in weighed:
-        gained = tuple(r for r, k in moved.items() if k is not None and assignments.get(r) is None)
-        lost = tuple(r for r, k in moved.items() if k is None and assignments.get(r) is not None)
-        if gained and lost:
-            # One in place of another: their priorities are what the trade turns on.
-            gained = tuple(f"{r} (priority {ENGLISH.number(residents[r].priority)})"
-                           for r in gained)
-            lost = tuple(f"{r} (priority {ENGLISH.number(residents[r].priority)})"
-                         for r in lost)
-        if gained:
-            out.append(Phrase("effect_housed", {"people": gained}))
-        if lost:
-            out.append(Phrase("effect_unhoused", {"people": lost}))
-    if "preferences" in weighed:
-        for rid in moved:
-            r = residents[rid]
-            old, new = assignments.get(rid), after.get(rid)
-            old_room = rooms.get(old) if old is not None else None
-            new_room = rooms.get(new) if new is not None else None
-            lost_w = tuple(wish_phrase(p) for p in r.preferences
-                           if wish_met(p, old_room) and not wish_met(p, new_room))
-            won_w = tuple(wish_phrase(p) for p in r.preferences
-                          if wish_met(p, new_room) and not wish_met(p, old_room))
-            if lost_w and old_room is not None and new_room is not None:
-                out.append(Phrase("effect_wishes_lost", {"resident": rid, "wishes": lost_w}))
-            if won_w:
-                out.append(Phrase("effect_wishes_gained", {"resident": rid, "wishes": won_w}))
-    lost_pairs: tuple[tuple[str, str], ...] = ()
-    if "roommates" in weighed and moved:
-        movers = set(moved)
-        before_pairs = _pairs(problem, assignments, movers, meter.wanted_by)
-        after_pairs = _pairs(problem, after, movers, meter.wanted_by)
-        lost_pairs = tuple(sorted(before_pairs - after_pairs))
-        won_pairs = tuple(sorted(after_pairs - before_pairs))
-        for key, pairs in (("effect_pairs_lost", lost_pairs), ("effect_pairs_gained", won_pairs)):
-            for resident, mates in _by_mover(pairs, moved).items():
-                out.append(Phrase(key, {"resident": resident, "mates": mates}))
-    if "cost" in weighed:
-        delta = sum(
-            (rooms[k].cost if k is not None else 0.0) - (rooms[o].cost if o is not None else 0.0)
-            for rid, k in moved.items()
-            for o in [assignments.get(rid)]
-        )
-        if abs(delta) > EPSILON:
-            out.append(Phrase("effect_cost_up" if delta > 0 else "effect_cost_down",
-                              {"amount": abs(delta)}))
-    if "moves" in weighed:
-        leave = tuple(r for r, k in moved.items() if residents[r].current_room is not None
-                      and assignments.get(r) == residents[r].current_room)
-        back = tuple(r for r, k in moved.items() if residents[r].current_room is not None
-                     and k == residents[r].current_room)
-        if leave:
-            out.append(Phrase("effect_leaves_current", {"people": leave}))
-        if back:
-            out.append(Phrase("effect_back_current", {"people": back}))
-    if "rooms_used" in weighed and abs(changes.get("rooms_used", 0.0)) > EPSILON:
-        # The weighted change of a minimised term is -weight * raw change.
-        raw = -changes["rooms_used"] / meter.weights["rooms_used"]
-        n = round(abs(raw))
-        out.append(Phrase("effect_rooms_opened" if raw > 0 else "effect_rooms_closed",
-                          {"rooms": Count(n, "room")}))
-    if "fairness" in weighed and abs(changes.get("fairness", 0.0)) > EPSILON:
-        up = changes["fairness"] > 0
-        out.append(Phrase("effect_fairness_up" if up else "effect_fairness_down"))
-    for term in sorted(weighed - {"housed", "preferences", "roommates", "cost", "moves",
-                                  "rooms_used", "fairness"}):
+    for term, words in _WORDS.items():
+        if term in weighed:
+            out.extend(words(what))
+    for term in sorted(weighed - _WORDS.keys()):
         if abs(changes.get(term, 0.0)) > EPSILON:
             out.append(Phrase("effect_other", {"what": term.replace("_", " "),
                                                "amount": changes[term]}))
+    lost_pairs = what.pair_changes[0] if "roommates" in weighed and moved else ()
     return Effects(total, tuple(out), lost_pairs)
