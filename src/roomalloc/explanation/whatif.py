@@ -138,9 +138,13 @@ class _WhatIf:
         return tuple(sorted(before - after)), tuple(sorted(after - before))
 
 
+def _people(*said: tuple[str, tuple[str, ...]]) -> list[Phrase]:
+    """A phrase about each non-empty group of people."""
+    return [Phrase(key, {"people": people}) for key, people in said if people]
+
+
 def _housed_words(w: _WhatIf) -> list[Phrase]:
     residents, assignments, moved = w.problem.residents_by_id, w.assignments, w.moved
-    out: list[Phrase] = []
     gained = tuple(r for r, k in moved.items() if k is not None and assignments.get(r) is None)
     lost = tuple(r for r, k in moved.items() if k is None and assignments.get(r) is not None)
     if gained and lost:
@@ -149,11 +153,7 @@ def _housed_words(w: _WhatIf) -> list[Phrase]:
                        for r in gained)
         lost = tuple(f"{r} (priority {ENGLISH.number(residents[r].priority)})"
                      for r in lost)
-    if gained:
-        out.append(Phrase("effect_housed", {"people": gained}))
-    if lost:
-        out.append(Phrase("effect_unhoused", {"people": lost}))
-    return out
+    return _people(("effect_housed", gained), ("effect_unhoused", lost))
 
 
 def _preferences_words(w: _WhatIf) -> list[Phrase]:
@@ -202,16 +202,11 @@ def _cost_words(w: _WhatIf) -> list[Phrase]:
 
 def _moves_words(w: _WhatIf) -> list[Phrase]:
     residents, assignments, moved = w.problem.residents_by_id, w.assignments, w.moved
-    out: list[Phrase] = []
     leave = tuple(r for r, k in moved.items() if residents[r].current_room is not None
                   and assignments.get(r) == residents[r].current_room)
     back = tuple(r for r, k in moved.items() if residents[r].current_room is not None
                  and k == residents[r].current_room)
-    if leave:
-        out.append(Phrase("effect_leaves_current", {"people": leave}))
-    if back:
-        out.append(Phrase("effect_back_current", {"people": back}))
-    return out
+    return _people(("effect_leaves_current", leave), ("effect_back_current", back))
 
 
 def _rooms_used_words(w: _WhatIf) -> list[Phrase]:
