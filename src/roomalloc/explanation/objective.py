@@ -35,8 +35,6 @@ class ObjectiveMeter:
     def __init__(self, problem: Problem, assignments: Assignments) -> None:
         self.problem = problem
         self.assignments = dict(assignments)
-        self.rooms = problem.rooms_by_id
-        self.residents = problem.residents_by_id
         self.weights: dict[str, float] = {}
         for spec in problem.objective:
             sign = 1.0 if get_term(spec.term).sense == "maximize" else -1.0

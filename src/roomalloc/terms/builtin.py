@@ -29,15 +29,14 @@ from roomalloc.verify.evaluation import best_scores, placed
 #: Fairness ratios are rounded to multiples of 1 / FAIRNESS_SCALE inside the model.
 FAIRNESS_SCALE = 10_000
 
-MoveMap = Mapping[str, "str | None"]
 _Move = tuple[Resident, "str | None", "str | None", "Room | None", "Room | None"]
 
 
-def _movers(problem: Problem, assignments: Assignments) -> Callable[[MoveMap], Iterator[_Move]]:
+def _movers(problem: Problem, assignments: Assignments) -> Callable[[Assignments], Iterator[_Move]]:
     """Each mover with their old and new room ids and rooms (``None``: unhoused or unknown)."""
     residents, rooms = problem.residents_by_id, problem.rooms_by_id
 
-    def movers(moves: MoveMap) -> Iterator[_Move]:
+    def movers(moves: Assignments) -> Iterator[_Move]:
         for rid, new in moves.items():
             old = assignments.get(rid)
             old_room = rooms.get(old) if old is not None else None
@@ -52,7 +51,7 @@ def _per_mover(problem: Problem, assignments: Assignments,
     """The change of a sum over housed residents of ``gain(resident, room)``."""
     movers = _movers(problem, assignments)
 
-    def change(moves: MoveMap) -> float:
+    def change(moves: Assignments) -> float:
         d = 0.0
         for r, _, _, old_room, new_room in movers(moves):
             d += gain(r, new_room) - gain(r, old_room)
@@ -165,7 +164,7 @@ class RoommatesTerm(Term):
             for s in r.roommates.want:
                 wanted_by[s].add(r.id)
 
-        def met(moves: MoveMap, room_of: Callable[[str], str | None]) -> float:
+        def met(moves: Assignments, room_of: Callable[[str], str | None]) -> float:
             pairs: set[tuple[str, str]] = set()
             for rid in moves:
                 pairs.update((rid, s) for s in residents[rid].roommates.want)
@@ -183,7 +182,7 @@ class RoommatesTerm(Term):
                     count += 1
             return float(count)
 
-        def change(moves: MoveMap) -> float:
+        def change(moves: Assignments) -> float:
             def room_after(rid: str) -> str | None:
                 return moves[rid] if rid in moves else assignments.get(rid)
 
@@ -318,7 +317,7 @@ class RoomsUsed(Term):
                 count[room] += 1
         movers = _movers(problem, assignments)
 
-        def change(moves: MoveMap) -> float:
+        def change(moves: Assignments) -> float:
             count_change: dict[str, int] = defaultdict(int)
             for _, _, _, old_room, new_room in movers(moves):
                 if old_room is not None:
@@ -374,7 +373,7 @@ class Moves(Term):
     def local_change(self, problem: Problem, assignments: Assignments) -> LocalChange:
         movers = _movers(problem, assignments)
 
-        def change(moves: MoveMap) -> float:
+        def change(moves: Assignments) -> float:
             d = 0.0
             for r, old, new, _, _ in movers(moves):
                 if r.current_room is not None:
@@ -431,7 +430,7 @@ class Fairness(Term):
         )
         movers = _movers(problem, assignments)
 
-        def change(moves: MoveMap) -> float:
+        def change(moves: Assignments) -> float:
             worst = 1.0
             for x, rid in ratios:  # the smallest ratio among residents who stay put
                 if rid not in moves:
