@@ -124,15 +124,7 @@ class Pricer:
             (o for o in place.occupants(room, (resident,)) if o.overlaps(mover)),
             key=lambda o: (o.required or o.locked, o.priority),
         )
-        mixing = problem.rules.gender_mixing == "forbid"
-        evicted = [
-            o.id
-            for o in clashing
-            if o.id in place.avoids.get(resident, ())
-            or mover.private
-            or o.private
-            or (mixing and o.gender != mover.gender)
-        ]
+        evicted = [o.id for o in clashing if place.pair_rules(mover, o)]
         for o in clashing:
             if "full" not in place.room_blocks(mover, target, without=tuple(evicted)):
                 break

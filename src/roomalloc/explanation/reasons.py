@@ -27,6 +27,7 @@ from itertools import pairwise
 
 from roomalloc.domain.model import Problem, Resident, Room
 from roomalloc.rules.base import Rule
+from roomalloc.rules.sharing import SharingRules
 
 from .rooms import RoomTable
 from .types import Reason, said
@@ -130,12 +131,22 @@ class Placement:
             if r.group is not None:
                 self.groups[r.group].append(r)
         self._full: dict[str, list[tuple[dt.date, dt.date]]] = {}
-        # Avoid is symmetric: either side's wish counts.
-        self.avoids: dict[str, set[str]] = defaultdict(set)
-        for r in problem.residents:
-            for other in r.roommates.avoid:
-                self.avoids[r.id].add(other)
-                self.avoids[other].add(r.id)
+        self._position = {r.id: i for i, r in enumerate(problem.residents)}
+
+    @cached_property
+    def sharing(self) -> SharingRules:
+        """The problem's sharing rules (built on first use: most callers never need them)."""
+        return SharingRules.of(self.problem)
+
+    def pair_rules(self, resident: Resident, other: Resident) -> tuple[str, ...]:
+        """The sharing rules that keep the two from sharing a room while their stays overlap.
+
+        >>> from roomalloc import Problem, Resident
+        >>> p = Problem(residents=[Resident(id="a", private=True), Resident(id="b")])
+        >>> Placement(p, {}).pair_rules(*p.residents)
+        ('private',)
+        """
+        return self.sharing.pair_rules(self._position[resident.id], self._position[other.id])
 
     def occupants(self, room_id: str, without: Sequence[str] = ()) -> list[Resident]:
         """Residents placed in the room now, except ``without``."""
@@ -171,36 +182,18 @@ class Placement:
         """The kinds of room-level reason :meth:`reasons` would give, without the words.
 
         Quick: the bulk scans of unhoused residents and of stability call it for many rooms.
-        Custom rules are not included (see :meth:`rule_reasons`).
+        Custom rules are not included (see :meth:`rule_reasons`). The sharing rules decide
+        (:meth:`SharingRules.blocking`); a broken ``capacity`` is said ``full``.
         """
         occupants = self.by_room.get(room.id)
         if not occupants:
             return set()
-        others = [
-            o
-            for o in occupants
-            if o.id != resident.id and o.id not in without and o.overlaps(resident)
-        ]
-        if not others:
-            return set()
-        kinds: set[str] = set()
-        if len(others) >= room.capacity:
-            if without or any(o.id == resident.id for o in occupants):
-                full = bool(full_spells(resident, room.capacity, others))
-            else:
-                lo, hi = span(resident)
-                full = any(a < hi and lo < b for a, b in self.full_times(room))
-            if full:
-                kinds.add("full")
-        if self.problem.rules.gender_mixing == "forbid" and any(
-            o.gender != resident.gender for o in others
-        ):
-            kinds.add("gender_mixing")
-        if resident.private or any(o.private for o in others):
-            kinds.add("private")
-        avoids = self.avoids.get(resident.id)
-        if avoids and any(o.id in avoids for o in others):
-            kinds.add("avoid")
+        position = self._position
+        here = [position[o.id] for o in occupants if o.id not in without]
+        kinds = self.sharing.blocking(room.capacity, here, position[resident.id])
+        if "capacity" in kinds:
+            kinds.remove("capacity")
+            kinds.add("full")
         return kinds
 
     def reasons(
@@ -234,33 +227,39 @@ class Placement:
             for o in self.occupants(room.id, (resident.id, *without))
             if o.overlaps(resident)
         ]
-        crowded = len(others) >= room.capacity
+        position = self._position
+        broken = {o.id: self.sharing.pair_rules(position[resident.id], position[o.id])
+                  for o in others}
+        crowded = "capacity" in self.sharing.blocking(
+            room.capacity, [position[o.id] for o in others], position[resident.id])
+        # The rules say whether; the spells say when, and with whom, in words.
         spells = full_spells(resident, room.capacity, others) if crowded else []
         for a, b, present in spells:
             out.append(said("full", Phrase("room_full", {
                 "room": room.id, "beds": Count(room.capacity, "bed"), "nights": Nights(a, b),
                 "occupants": tuple(who(o) for o in present)}),
                 tuple(o.id for o in present), here, nights=Nights(a, b).to_dict()))
-        if self.problem.rules.gender_mixing == "forbid":
-            mixed = [o for o in others if o.gender != resident.gender]
-            if mixed:
-                out.append(said("gender_mixing", Phrase("gender_mixing", {
-                    "room": room.id, "resident": resident.id,
-                    "gender": resident.gender or "without a gender given",
-                    "occupants": tuple(
-                        f"{who(o)} ({o.gender or 'no gender given'})" for o in mixed)}),
-                    tuple(o.id for o in mixed), here))
-        if resident.private and others:
+        mixed = [o for o in others if "gender_mixing" in broken[o.id]]
+        if mixed:
+            out.append(said("gender_mixing", Phrase("gender_mixing", {
+                "room": room.id, "resident": resident.id,
+                "gender": resident.gender or "without a gender given",
+                "occupants": tuple(
+                    f"{who(o)} ({o.gender or 'no gender given'})" for o in mixed)}),
+                tuple(o.id for o in mixed), here))
+        private = [o for o in others if "private" in broken[o.id]]
+        # Whose privacy it is only changes the words.
+        if resident.private and private:
             out.append(said("private", Phrase("private_self", {
                 "resident": resident.id, "room": room.id,
-                "occupants": tuple(who(o) for o in others)}),
-                tuple(o.id for o in others), here, who="self"))
-        private_others = [o for o in others if o.private]
+                "occupants": tuple(who(o) for o in private)}),
+                tuple(o.id for o in private), here, who="self"))
+        private_others = [o for o in private if o.private]
         if private_others:
             out.append(said("private", Phrase("private_other", {
                 "room": room.id, "occupants": tuple(who(o) for o in private_others)}),
                 tuple(o.id for o in private_others), here, who="others"))
-        avoided = [o for o in others if o.id in self.avoids.get(resident.id, ())]
+        avoided = [o for o in others if "avoid" in broken[o.id]]
         if avoided:
             out.append(said("avoid", Phrase("avoid", {
                 "resident": resident.id, "room": room.id,

@@ -198,13 +198,13 @@ class WishExplainer:
         if not resident.overlaps(mate):
             return said("stays_apart", Phrase("mate_stays_apart", {
                 **base, "first": Nights(*span(resident)), "second": Nights(*span(mate))}), me)
-        avoids = self.placement.avoids.get(resident.id, set())
-        if mate_id in avoids:
+        broken = self.placement.pair_rules(resident, mate)
+        if "avoid" in broken:
             return said("avoid", Phrase("mate_avoid", base), me, pair=True)
-        private = tuple(r.id for r in (resident, mate) if r.private)
-        if private:
+        if "private" in broken:
+            private = tuple(r.id for r in (resident, mate) if r.private)
             return said("private", Phrase("mate_private", {"who": private}), private, pair=True)
-        if self.problem.rules.gender_mixing == "forbid" and resident.gender != mate.gender:
+        if "gender_mixing" in broken:
             return said("gender_mixing", Phrase("mate_gender", {
                 **base, "gender": resident.gender or "without a gender given",
                 "mate_gender": mate.gender or "without a gender given"}), me, pair=True)

@@ -61,6 +61,7 @@ from numpy.typing import NDArray
 from ortools.sat.python import cp_model
 
 from roomalloc.rules.base import Rule
+from roomalloc.rules.sharing import SharingRules
 from roomalloc.solver.builder import BuiltModel
 
 #: Reduced values within this of zero count as zero (the LP's duals are floats).
@@ -98,8 +99,6 @@ class _Room:
     extra: NDArray[np.float64]  # most its pairs with other units can add
     flat: NDArray[np.int64]  # members of every unit, unit after unit
     starts: NDArray[np.int64]  # where each unit's members start in ``flat``
-    gender: list[object]  # the unit's gender key (None for every unit when mixing is allowed)
-    private: list[bool]
     partners: dict[int, list[tuple[int, float]]]  # resident -> (resident, pair value) here
     unit_of: dict[int, int]  # resident -> their unit
 
@@ -107,11 +106,10 @@ class _Room:
 class RoomConfigurations:
     """The configurations view of a built model (see the module docstring)."""
 
-    def __init__(self, built: BuiltModel, rooms: list[_Room], avoid: set[tuple[int, int]]
-                 ) -> None:
+    def __init__(self, built: BuiltModel, rooms: list[_Room], sharing: SharingRules) -> None:
         self.built = built
         self.rooms = rooms
-        self.avoid = avoid
+        self.sharing = sharing
         self.resident_ids = built.candidates.resident_ids
         self.room_ids = built.candidates.room_ids
 
@@ -163,24 +161,18 @@ class RoomConfigurations:
             bonus[j] = {key: v for key, v in bonus[j].items() if v > 0}
         allowed = built.candidates.allowed
         value = np.where(allowed, value + own[:, None], 0.0)
-        forbid = problem.rules.gender_mixing == "forbid"
         residents = problem.residents
-        avoid: set[tuple[int, int]] = set()
-        for r in residents:
-            for s in r.roommates.avoid:
-                if s in index and s != r.id:
-                    avoid.add((index[r.id], index[s]))
-                    avoid.add((index[s], index[r.id]))
+        sharing = SharingRules.of(problem)  # no stays here: every pair shares every night
         groups: dict[str, list[int]] = {}
         for r in residents:
             if r.group is not None:
                 groups.setdefault(r.group, []).append(index[r.id])
         rooms = [
             _room(problem.rooms[j].capacity, allowed[:, j], value[:, j], bonus[j], groups,
-                  residents, avoid, forbid)
+                  residents, sharing)
             for j in range(m)
         ]
-        return cls(built, rooms, avoid)
+        return cls(built, rooms, sharing)
 
     # --- values -----------------------------------------------------------------------------
 
@@ -243,6 +235,7 @@ class RoomConfigurations:
         """
         room = self.rooms[j]
         cap = room.capacity
+        clash = self.sharing.clash
         # ahead[p]: the most the units order[p:] can add, one by one (their opt, best first).
         ahead = [0.0, *itertools.accumulate(float(opt[t]) for t in order)]
         last = len(order)
@@ -254,8 +247,7 @@ class RoomConfigurations:
             members = [r for t in units for r in room.units[t]]
             return sum(float(w[t]) for t in units) + self._pairs_between(j, members)
 
-        def walk(pos: int, units: list[int], size: int, val: float, gender: object,
-                 private: bool) -> bool:
+        def walk(pos: int, units: list[int], size: int, val: float) -> bool:
             if units and (stop_at is None or val >= stop_at):
                 if stop_at is not None:
                     return True
@@ -265,7 +257,7 @@ class RoomConfigurations:
                         heapq.heappush(found, entry)
                     else:
                         heapq.heapreplace(found, entry)
-            if private or size >= cap:
+            if size >= cap:
                 return False
             members = {r for t in units for r in room.units[t]}
             room_left = cap - size
@@ -277,25 +269,17 @@ class RoomConfigurations:
                 unit = room.units[t]
                 if t in units or size + len(unit) > cap or members & set(unit):
                     continue
-                if gender is not None and room.gender[t] != gender:
-                    continue
-                if room.private[t] and size > 0:
-                    continue
-                if any((a, b) in self.avoid for a in members for b in unit):
+                if any(clash(a, b) for a in members for b in unit):
                     continue
                 gain = float(w[t]) + sum(
                     v for r in unit for (s, v) in room.partners.get(r, ()) if s in members
                 )
-                g = room.gender[t] if gender is None else gender
-                if walk(p + 1, [*units, t], size + len(unit), val + gain, g,
-                        room.private[t]):
+                if walk(p + 1, [*units, t], size + len(unit), val + gain):
                     return True
             return False
 
         size = sum(len(room.units[t]) for t in start)
-        gender = room.gender[start[0]] if start else None
-        private = bool(start) and room.private[start[0]]
-        return walk(0, list(start), size, value_of(start) if start else 0.0, gender, private)
+        return walk(0, list(start), size, value_of(start) if start else 0.0)
 
     def _pairs_between(self, j: int, members: list[int]) -> float:
         """The pair values between different units among ``members`` of room ``j``."""
@@ -495,7 +479,7 @@ class Packing:
 
 def _room(capacity: int, allowed: NDArray[np.bool_], value: NDArray[np.float64],
           bonus: dict[tuple[int, int], float], groups: dict[str, list[int]],
-          residents: Sequence[Any], avoid: set[tuple[int, int]], forbid: bool) -> _Room:
+          residents: Sequence[Any], sharing: SharingRules) -> _Room:
     """A room's units: each candidate alone, each group whole if it can live there."""
     units: list[tuple[int, ...]] = []
     seen_groups: set[str] = set()
@@ -508,13 +492,7 @@ def _room(capacity: int, allowed: NDArray[np.bool_], value: NDArray[np.float64],
             continue
         seen_groups.add(label)
         members = groups[label]
-        if (
-            len(members) <= capacity
-            and all(allowed[g] for g in members)
-            and not any(residents[g].private for g in members)
-            and not any((a, b) in avoid for a in members for b in members)
-            and (not forbid or len({residents[g].gender for g in members}) == 1)
-        ):
+        if all(allowed[g] for g in members) and sharing.may_join(capacity, [], members):
             units.append(tuple(members))
     partners: dict[int, list[tuple[int, float]]] = {}
     for (a, b), v in bonus.items():
@@ -539,8 +517,6 @@ def _room(capacity: int, allowed: NDArray[np.bool_], value: NDArray[np.float64],
         extra=extra,
         flat=flat,
         starts=starts,
-        gender=[residents[unit[0]].gender if forbid else None for unit in units],
-        private=[any(residents[r].private for r in unit) for unit in units],
         partners={r: [(s, v) for s, v in ps if unit_of.get(s) != unit_of.get(r)]
                   for r, ps in partners.items()},
         unit_of=unit_of,

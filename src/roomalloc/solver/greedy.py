@@ -41,6 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from roomalloc.domain.model import Problem
+from roomalloc.rules.sharing import SharingRules
 from roomalloc.solver.candidates import Candidates, candidate_matrix
 from roomalloc.terms import PlacementValue, get_term
 
@@ -68,20 +69,12 @@ def greedy_allocation(
 ) -> dict[str, str | None]:
     """Every resident mapped to a room or ``None`` by the greedy described above."""
     c = candidates if candidates is not None else candidate_matrix(problem)
-    forbid = problem.rules.gender_mixing == "forbid"
     residents = problem.residents
-    starts: list[int] = c.starts.tolist()
-    ends: list[int] = c.ends.tolist()
+    sharing = SharingRules.of(problem, c.starts.tolist(), c.ends.tolist())
+    overlap, may_join = sharing.overlap, sharing.may_join
     capacity = [k.capacity for k in problem.rooms]
     capacity_array = np.array(capacity)
     placed: dict[int, list[int]] = {}
-    index = {r.id: i for i, r in enumerate(residents)}
-    avoid: dict[int, set[int]] = {i: set() for i in range(len(residents))}
-    for i, r in enumerate(residents):
-        for s in r.roommates.avoid:
-            if s in index:
-                avoid[i].add(index[s])
-                avoid[index[s]].add(i)
 
     # A partner counts toward a room once they are there, in the objective's own units.
     steering = _steering(problem, c)
@@ -94,27 +87,8 @@ def greedy_allocation(
             # a dict: ordered, unlike a set
             partners_of[i].update(dict.fromkeys(j for j, v in mine.items() if w * v > 0))
 
-    def overlap(a: int, b: int) -> bool:
-        return starts[a] < ends[b] and starts[b] < ends[a]
-
-    def clash(a: int, b: int) -> bool:
-        if not overlap(a, b):
-            return False
-        ra, rb = residents[a], residents[b]
-        return (forbid and ra.gender != rb.gender) or ra.private or rb.private or b in avoid[a]
-
     def fits(room: int, unit: list[int]) -> bool:
-        here = placed.get(room, [])
-        together = here + unit
-        if len(together) > capacity[room]:
-            # Departures sort before arrivals on the same day: stays are half-open.
-            events = sorted([(starts[i], 1) for i in together] + [(ends[i], -1) for i in together])
-            count = 0
-            for _, step in events:
-                count += step
-                if count > capacity[room]:
-                    return False
-        return not any(clash(a, b) for k, a in enumerate(unit) for b in [*here, *unit[k + 1 :]])
+        return may_join(capacity[room], placed.get(room, []), unit)
 
     groups: dict[str, list[int]] = {}
     units: list[list[int]] = []
