@@ -13,15 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
 from ortools.sat.python import cp_model
 
-from roomalloc import check
+from roomalloc import Problem, check
 from roomalloc.explanation.reasons import Placement, own_rule_reasons
 from roomalloc.rules.sharing import SHARING_RULES, SharingRules
 from roomalloc.solver import build_model
 from roomalloc.solver.candidates import allowed_matrix, stay_bounds
 from roomalloc.verify.verifier import RULE_CHECKS
 from rule_cases import CASES, PER_RESIDENT, REASON_KIND, SHARING, WHOLE, Case
+from strategies import problem_with_allocation, tiny_problems
 from test_architecture import SOLVER_SIDE, SRC, imported_modules
 
 #: The reason kinds of the sharing rules (what ``room_blocks`` reports).
@@ -133,3 +135,36 @@ def test_the_kernel_names_exactly_the_sharing_rules() -> None:
 def test_the_sharing_kernel_imports_nothing_of_the_solver() -> None:
     bad = {m for m in imported_modules(SRC / "rules" / "sharing.py") if m.startswith(SOLVER_SIDE)}
     assert not bad
+
+
+def _sharing_broken(problem: Problem, room: str, members: list[str]) -> set[str]:
+    """The sharing rules the verifier finds broken with only ``members`` housed, in ``room``."""
+    only = {r.id: room if r.id in members else None for r in problem.residents}
+    return {v.rule for v in check(problem, only).violations} & set(SHARING)
+
+
+@settings(max_examples=150)
+@given(problem_with_allocation(tiny_problems()))
+def test_the_sharing_kernel_and_room_blocks_agree_with_the_verifier(
+    drawn: tuple[Problem, dict[str, str | None]],
+) -> None:
+    """Adding a resident to a room's other occupants (who keep every sharing rule among
+    themselves) breaks exactly the rules the kernel names, as room_blocks says them too."""
+    problem, allocation = drawn
+    sharing = SharingRules.of(problem)
+    place = Placement(problem, allocation)
+    position = {r.id: i for i, r in enumerate(problem.residents)}
+    for r in problem.residents:
+        room_id = allocation[r.id]
+        if room_id is None:
+            continue
+        others = [s.id for s in problem.residents if allocation[s.id] == room_id and s != r]
+        if _sharing_broken(problem, room_id, others):
+            continue
+        capacity = problem.room(room_id).capacity
+        blocked = sharing.blocking(capacity, [position[s] for s in others], position[r.id])
+        assert blocked == _sharing_broken(problem, room_id, [*others, r.id])
+        assert sharing.may_join(capacity, [position[s] for s in others], [position[r.id]]) == (
+            not blocked)
+        said = {"full" if rule == "capacity" else rule for rule in blocked}
+        assert place.room_blocks(r, problem.room(room_id), without=()) == said
