@@ -33,7 +33,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from roomalloc.model import Resident, Room
+from roomalloc.domain.model import Resident, Room
 
 BoolMatrix = npt.NDArray[np.bool_]
 IntVector = npt.NDArray[np.int64]

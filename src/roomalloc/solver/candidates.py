@@ -3,9 +3,9 @@
 The *static* rules depend on one resident and one room only: needs, budget, excluded rooms, the
 room's gender designation, the room's closures during the stay, and (optionally) a lock to the
 current room. :func:`candidate_matrix` evaluates them for every resident-room pair at once with
-array operations (never a Python loop over all pairs); the solver creates a placement variable
-only where the matrix says ``True``. The score matrix holds ``score(r, k)``, the sum of the
-weights of r's preferences that room k matches.
+the array operations of :mod:`roomalloc.rules.own` (their one home); the solver creates a
+placement variable only where the matrix says ``True``. The score matrix holds ``score(r, k)``,
+the sum of the weights of r's preferences that room k matches.
 
 Example
 -------
@@ -26,23 +26,20 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 
-from roomalloc.domain.model import Interval, Problem
+from roomalloc.domain.model import Problem
+from roomalloc.rules.own import ALWAYS_END as ALWAYS_END
+from roomalloc.rules.own import ALWAYS_START as ALWAYS_START
+from roomalloc.rules.own import OwnRules, stay_days
 
 BoolMatrix = npt.NDArray[np.bool_]
 FloatMatrix = npt.NDArray[np.float64]
 IntVector = npt.NDArray[np.int64]
-
-#: Stand-ins for "no stay": before and after every date (ordinal day numbers).
-ALWAYS_START = -(2**40)
-ALWAYS_END = 2**40
-
 
 @dataclass(frozen=True, eq=False)
 class Candidates:
@@ -99,47 +96,14 @@ def stay_bounds(problem: Problem) -> tuple[IntVector, IntVector]:
     >>> int(e[0] - s[0]), bool(s[1] < s[0] and e[1] > e[0])
     (2, True)
     """
-    n = len(problem.residents)
-    starts = np.full(n, ALWAYS_START, dtype=np.int64)
-    ends = np.full(n, ALWAYS_END, dtype=np.int64)
-    for i, r in enumerate(problem.residents):
-        if r.stay is not None:
-            starts[i] = r.stay.start.toordinal()
-            ends[i] = r.stay.end.toordinal()
-    return starts, ends
-
-
-def _codes(values: Sequence[str | None]) -> tuple[IntVector, dict[str | None, int]]:
-    table: dict[str | None, int] = {}
-    codes = np.fromiter((table.setdefault(v, len(table)) for v in values), np.int64, len(values))
-    return codes, table
-
-
-def _feature_matrix(
-    lists: Sequence[Sequence[str]], table: dict[str, int], width: int
-) -> BoolMatrix:
-    """One-hot rows: ``out[i, f]`` is True when feature ``f`` is in ``lists[i]``."""
-    rows = [i for i, items in enumerate(lists) for _ in items]
-    cols = [table[f] for items in lists for f in items]
-    out = np.zeros((len(lists), width), dtype=bool)
-    out[rows, cols] = True
-    return out
-
-
-def _closures_overlap(
-    closures: Sequence[Interval], starts: IntVector, ends: IntVector
-) -> npt.NDArray[np.bool_]:
-    """Residents whose stay overlaps any of one room's closures."""
-    hit = np.zeros(starts.shape[0], dtype=bool)
-    for window in closures:
-        hit |= (starts < window.end.toordinal()) & (window.start.toordinal() < ends)
-    return hit
+    return stay_days(problem.residents)
 
 
 def allowed_matrix(problem: Problem, *, lock: bool = True) -> BoolMatrix:
     """``allowed[i, k]``: the static rules let resident ``i`` use room ``k``.
 
-    With ``lock`` (the default), a locked resident's row allows only their current room.
+    With ``lock`` (the default), a locked resident's row allows only their current room. The
+    rules themselves live in :class:`roomalloc.rules.own.OwnRules`.
 
     >>> from roomalloc import Problem, Room, Resident
     >>> p = Problem(rooms=[Room(id="A", capacity=1, gender="female"), Room(id="B", capacity=1)],
@@ -150,63 +114,7 @@ def allowed_matrix(problem: Problem, *, lock: bool = True) -> BoolMatrix:
     >>> allowed_matrix(p, lock=False).tolist()
     [[False, True], [True, True]]
     """
-    rooms, residents = problem.rooms, problem.residents
-    n_res, n_rooms = len(residents), len(rooms)
-    allowed = np.ones((n_res, n_rooms), dtype=bool)
-    if n_res == 0 or n_rooms == 0:
-        return allowed
-    room_col = {k.id: j for j, k in enumerate(rooms)}
-
-    # needs: every needed feature must be among the room's features.
-    features: dict[str, int] = {}
-    for k in rooms:
-        for f in k.features:
-            features.setdefault(f, len(features))
-    for r in residents:
-        for f in r.needs:
-            features.setdefault(f, len(features))
-    if any(r.needs for r in residents):
-        has = _feature_matrix([k.features for k in rooms], features, len(features))
-        need = _feature_matrix([r.needs for r in residents], features, len(features))
-        missing = need.astype(np.int32) @ (~has).astype(np.int32).T
-        allowed &= missing == 0
-
-    # budget: the room's bed cost must not exceed the resident's budget.
-    budget = np.array([np.inf if r.budget is None else r.budget for r in residents])
-    cost = np.array([k.cost for k in rooms])
-    allowed &= cost[None, :] <= budget[:, None]
-
-    # room gender: a designated room takes only residents of that gender.
-    genders, table = _codes([r.gender for r in residents])
-    room_gender = np.array(
-        [-1 if k.gender is None else table.get(k.gender, -2) for k in rooms], dtype=np.int64
-    )
-    allowed &= (room_gender[None, :] == -1) | (room_gender[None, :] == genders[:, None])
-
-    # closures: nobody whose stay overlaps one.
-    starts, ends = stay_bounds(problem)
-    for j, k in enumerate(rooms):
-        if k.unavailable:
-            allowed[:, j] &= ~_closures_overlap(k.unavailable, starts, ends)
-
-    # excluded rooms (and, optionally, locks), scattered by index.
-    rows: list[int] = []
-    cols: list[int] = []
-    for i, r in enumerate(residents):
-        for k_id in r.excluded_rooms:
-            if k_id in room_col:
-                rows.append(i)
-                cols.append(room_col[k_id])
-    allowed[rows, cols] = False
-    if lock:
-        for i, r in enumerate(residents):
-            if r.locked:
-                keep = room_col.get(r.current_room) if r.current_room is not None else None
-                row_ok = allowed[i, keep] if keep is not None else False
-                allowed[i, :] = False
-                if keep is not None:
-                    allowed[i, keep] = row_ok
-    return allowed
+    return OwnRules.of(problem.rooms).allowed(problem.residents, lock=lock)
 
 
 def score_matrix(problem: Problem) -> FloatMatrix:
