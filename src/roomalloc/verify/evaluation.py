@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from roomalloc.domain.model import Preference, Problem, Resident, Result, Room
+from roomalloc.rules.own import STAY_FREE_RULES, OwnRules, broken_rules
 
 if TYPE_CHECKING:
     from roomalloc.terms.base import Term
@@ -91,38 +92,26 @@ def allows(resident: Resident, room: Room) -> bool:
     """Whether ``resident``'s own static rules allow ``room``.
 
     These are the rules that depend on this resident and this room only: needs, budget,
-    excluded rooms, the room's gender designation and its closures during the stay. (Capacity,
-    sharing rules, groups and locks depend on others and are not included.)
+    excluded rooms, the room's gender designation and its closures during the stay (see
+    :mod:`roomalloc.rules.own`). (Capacity, sharing rules, groups and locks depend on others
+    and are not included.)
 
     >>> from roomalloc import Resident, Room
     >>> allows(Resident(id="r", needs=("accessible",)), Room(id="k", capacity=1))
     False
     """
-    if resident.needs and not set(resident.needs) <= set(room.features):
-        return False
-    if resident.budget is not None and room.cost > resident.budget:
-        return False
-    if room.id in resident.excluded_rooms:
-        return False
-    if room.gender is not None and resident.gender != room.gender:
-        return False
-    return not any(w.overlaps(resident.stay) for w in room.unavailable)
+    return not broken_rules(resident, room)
 
 
 class _RoomArrays:
-    """The rooms as numpy columns, and which rooms each preference selector matches."""
+    """The rooms' own-rule arrays, and which rooms each preference selector matches."""
 
     def __init__(self, problem: Problem) -> None:
         rooms = problem.rooms
+        self.rules = OwnRules(rooms)
         self.n = len(rooms)
-        self.index = {k.id: i for i, k in enumerate(rooms)}
-        self.cost = np.array([k.cost for k in rooms], dtype=float)
+        self.index = self.rules.index
         self.floor = np.array([k.floor for k in rooms], dtype=np.int64)
-        genders = sorted({k.gender for k in rooms if k.gender is not None})
-        self.gender_code = {g: i for i, g in enumerate(genders)}
-        self.gender = np.array(
-            [-1 if k.gender is None else self.gender_code[k.gender] for k in rooms], dtype=np.int64
-        )
         features = sorted({f for k in rooms for f in k.features})
         self.feature_col = {f: j for j, f in enumerate(features)}
         self.features = np.zeros((self.n, len(features)), dtype=bool)
@@ -132,7 +121,6 @@ class _RoomArrays:
             for f in k.features:
                 self.features[i, self.feature_col[f]] = True
         self.by_building = {b: np.array(ix, dtype=np.int64) for b, ix in by_building.items()}
-        self.closures = {i: k.unavailable for i, k in enumerate(rooms) if k.unavailable}
         self._empty = np.zeros(0, dtype=np.int64)
 
     def matched(self, p: Preference) -> NDArray[np.int64]:
@@ -153,23 +141,8 @@ class _RoomArrays:
         dense = np.zeros(self.n)
         for p in r.preferences:
             dense[self.matched(p)] += p.weight
-        cand = np.flatnonzero(dense > 0)
-        if cand.size and r.budget is not None:
-            cand = cand[self.cost[cand] <= r.budget]
-        if cand.size:
-            code = -2 if r.gender is None else self.gender_code.get(r.gender, -2)
-            g = self.gender[cand]
-            cand = cand[(g == -1) | (g == code)]
-        if cand.size and r.needs:
-            cols = [self.feature_col.get(f) for f in r.needs]
-            if any(c is None for c in cols):
-                cand = cand[:0]
-            else:
-                need = np.array([c for c in cols if c is not None], dtype=np.int64)
-                cand = cand[self.features[np.ix_(cand, need)].all(1)]
-        if cand.size and r.excluded_rooms:
-            banned = [self.index[x] for x in r.excluded_rooms if x in self.index]
-            cand = cand[~np.isin(cand, banned)]
+        allowed = self.rules.allowed((r,), rules=STAY_FREE_RULES)[0]
+        cand = np.flatnonzero((dense > 0) & allowed)
         return cand, dense[cand]
 
 
@@ -178,16 +151,19 @@ def _first_open(
 ) -> float:
     """The best score among the ranked rooms not closed during ``r``'s stay (0 when none).
 
-    Closures are rare, so the top score usually has an open room and no sorting is needed.
+    Closures are rare, so the top score usually has a room without any and no stay is looked at.
     """
     rooms, scores = ranked
+    open_: NDArray[np.bool_] | None = None
     while rooms.size:
         top = scores.max()
         at_top = rooms[scores == top]
-        for k in at_top.tolist():
-            closures = arrays.closures.get(k)
-            if closures is None or not any(w.overlaps(r.stay) for w in closures):
-                return float(top)
+        if not arrays.rules.closable[at_top].all():
+            return float(top)
+        if open_ is None:
+            open_ = arrays.rules.masks((r,), rules=("unavailable",))["unavailable"][0]
+        if open_[at_top].any():
+            return float(top)
         keep = scores < top
         rooms, scores = rooms[keep], scores[keep]
     return 0.0
