@@ -27,6 +27,7 @@ from itertools import pairwise
 
 from roomalloc.domain.model import Problem, Resident, Room
 from roomalloc.rules.base import Rule
+from roomalloc.rules.own import broken_rules
 from roomalloc.rules.sharing import SharingRules
 
 from .rooms import RoomTable
@@ -37,38 +38,41 @@ Assignments = Mapping[str, "str | None"]
 
 
 def own_rule_reasons(resident: Resident, room: Room) -> list[Reason]:
-    """Every own rule of ``resident`` that ``room`` fails, in the fixed order.
+    """Every own rule of ``resident`` that ``room`` fails, in the fixed order, in words.
 
-    The order: needs, budget, the room's gender, closures, excluded rooms.
+    Which rules fail is :func:`roomalloc.rules.own.broken_rules`'s decision; the order is
+    theirs: needs, budget, the room's gender, closures, excluded rooms.
 
     >>> from roomalloc import Resident, Room
     >>> r = Resident(id="r1", needs=("accessible",), budget=300)
     >>> [x.text for x in own_rule_reasons(r, Room(id="A", capacity=1, cost=400))]
     ["A lacks 'accessible', which r1 needs", "A costs 400 a bed, above r1's budget of 300"]
     """
+    broken = broken_rules(resident, room)
     out: list[Reason] = []
     ids = (resident.id,)
     rooms = (room.id,)
     base = {"room": room.id, "resident": resident.id}
-    missing = tuple(f"'{f}'" for f in resident.needs if f not in room.features)
-    if missing:
+    if "needs" in broken:
+        missing = tuple(f"'{f}'" for f in resident.needs if f not in room.features)
         out.append(said("needs", Phrase("needs", {**base, "features": missing}), ids, rooms,
                         features=[f.strip("'") for f in missing]))
-    if resident.budget is not None and room.cost > resident.budget:
+    if "budget" in broken:
         out.append(said("budget", Phrase("budget", {**base, "cost": room.cost,
                                                     "budget": resident.budget}), ids, rooms,
                         cost=room.cost, budget=resident.budget))
-    if room.gender is not None and resident.gender != room.gender:
+    if "room_gender" in broken:
         key = "room_gender" if resident.gender is not None else "room_gender_unknown"
         out.append(said("room_gender", Phrase(key, {**base, "room_gender": room.gender,
                                                      "gender": resident.gender or ""}),
                         ids, rooms, room_gender=room.gender))
-    closed = [c for c in room.unavailable if c.overlaps(resident.stay)]
-    if closed:
-        nights = tuple(Nights(c.start, c.end) for c in closed)
+    if "unavailable" in broken:
+        # The words name the closures that fall in the stay.
+        nights = tuple(Nights(c.start, c.end) for c in room.unavailable
+                       if c.overlaps(resident.stay))
         out.append(said("unavailable", Phrase("unavailable", {**base, "closed": nights}), ids,
                         rooms, closed=[n.to_dict() for n in nights]))
-    if room.id in resident.excluded_rooms:
+    if "excluded_rooms" in broken:
         out.append(said("excluded_rooms", Phrase("excluded_rooms", base), ids, rooms))
     return [_about(r, resident) for r in out]
 

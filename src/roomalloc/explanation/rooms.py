@@ -1,8 +1,9 @@
 """Per-resident views of every room, vectorised: preference scores and the resident's own rules.
 
 "Own rules" are the hard rules that depend on the resident and the room alone: needs, budget,
-excluded rooms, room gender and room availability. :class:`RoomTable` builds the room-side
-arrays once; each query costs a few numpy operations over the rooms.
+excluded rooms, room gender and room availability; which room each forbids comes from
+:class:`roomalloc.rules.own.OwnRules`. :class:`RoomTable` builds the room-side arrays once; each
+query costs a few numpy operations over the rooms.
 
 Example
 -------
@@ -25,7 +26,9 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from roomalloc.domain.model import Interval, Preference, Problem, Resident, Room
+from roomalloc.domain.model import Preference, Problem, Resident, Room
+from roomalloc.rules.own import OwnRules
+from roomalloc.verify.evaluation import best_scores
 
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
@@ -39,20 +42,15 @@ class RoomTable:
         self.rooms: tuple[Room, ...] = problem.rooms
         self.index: dict[str, int] = {room.id: i for i, room in enumerate(self.rooms)}
         n = len(self.rooms)
-        self.cost: FloatArray = np.array([room.cost for room in self.rooms], dtype=np.float64)
         self.floor = np.array([room.floor for room in self.rooms], dtype=np.int64)
         self.capacity = np.array([room.capacity for room in self.rooms], dtype=np.int64)
         self._by_building: dict[str, list[int]] = defaultdict(list)
         self._by_feature: dict[str, list[int]] = defaultdict(list)
-        self._by_gender: dict[str | None, list[int]] = defaultdict(list)
         for i, room in enumerate(self.rooms):
             self._by_building[room.building].append(i)
             for feature in room.features:
                 self._by_feature[feature].append(i)
-            self._by_gender[room.gender].append(i)
-        self._closed: list[tuple[int, tuple[Interval, ...]]] = [
-            (i, room.unavailable) for i, room in enumerate(self.rooms) if room.unavailable
-        ]
+        self.rules = OwnRules(self.rooms)
         self.size = n
 
     def _mask(self, indices: list[int]) -> BoolArray:
@@ -106,49 +104,20 @@ class RoomTable:
         return out
 
     def own_rule_masks(self, resident: Resident) -> dict[str, BoolArray]:
-        """For each own rule, the rooms that PASS it (True) for this resident."""
-        needs = np.ones(self.size, dtype=bool)
-        for feature in resident.needs:
-            needs &= self.feature_mask(feature)
-        if resident.budget is None:
-            budget = np.ones(self.size, dtype=bool)
-        else:
-            budget = self.cost <= resident.budget
-        gender = self._mask(self._by_gender.get(None, []))
-        if resident.gender is not None:
-            gender |= self._mask(self._by_gender.get(resident.gender, []))
-        open_ = np.ones(self.size, dtype=bool)
-        for i, closures in self._closed:
-            if any(c.overlaps(resident.stay) for c in closures):
-                open_[i] = False
-        excluded = np.ones(self.size, dtype=bool)
-        for room_id in resident.excluded_rooms:
-            at = self.index.get(room_id)
-            if at is not None:
-                excluded[at] = False
-        return {
-            "needs": needs,
-            "budget": budget,
-            "room_gender": gender,
-            "unavailable": open_,
-            "excluded_rooms": excluded,
-        }
+        """For each own rule, the rooms that PASS it (True) for this resident.
+
+        The rules and their order are :data:`roomalloc.rules.own.OWN_RULES`.
+        """
+        return {rule: mask[0] for rule, mask in self.rules.masks((resident,)).items()}
 
     def best_scores(self) -> dict[str, float]:
-        """``best(r)`` of the contract's fairness term for every resident, vectorised.
+        """``best(r)`` of the contract's fairness term for every resident.
 
         The largest score over the rooms the resident's own rules allow, or 0 when that is not
-        positive (fairness ignores such residents) or no room allows them.
+        positive (fairness ignores such residents) or no room allows them: see
+        :func:`roomalloc.evaluation.best_scores`.
         """
-        out: dict[str, float] = {}
-        for r in self.problem.residents:
-            if not any(p.weight > 0 for p in r.preferences):
-                out[r.id] = 0.0
-                continue
-            scores = self.scores(r)[self.allowed(self.own_rule_masks(r))]
-            top = float(scores.max()) if scores.size else 0.0
-            out[r.id] = top if top > 0 else 0.0
-        return out
+        return best_scores(self.problem)
 
     def allowed(self, masks: dict[str, BoolArray]) -> BoolArray:
         """Rooms that pass every own rule."""
