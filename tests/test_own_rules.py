@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given, settings
 
 from roomalloc import Interval, Preference, Problem, Resident, Room
-from roomalloc.candidates import allowed_matrix
-from roomalloc.evaluation import best_scores
 from roomalloc.explanation.reasons import own_rule_reasons
 from roomalloc.explanation.rooms import RoomTable
 from roomalloc.rules.own import LOCK_RULE, OWN_RULES, OwnRules, broken_rules
+from roomalloc.solver.candidates import allowed_matrix
 from roomalloc.synthetic import cohort
-from roomalloc.verifier import RULE_CHECKS
+from roomalloc.verify.evaluation import best_scores
+from roomalloc.verify.verifier import RULE_CHECKS
 from strategies import problems
 
 SEPT = Interval(start=dt.date(2026, 9, 1), end=dt.date(2026, 9, 30))

@@ -115,7 +115,7 @@ class RoomTable:
 
         The largest score over the rooms the resident's own rules allow, or 0 when that is not
         positive (fairness ignores such residents) or no room allows them: see
-        :func:`roomalloc.evaluation.best_scores`.
+        :func:`roomalloc.verify.evaluation.best_scores`.
         """
         return best_scores(self.problem)
 
