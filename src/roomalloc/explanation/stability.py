@@ -28,8 +28,8 @@ from roomalloc.domain.model import Problem, Resident, Result
 from roomalloc.rules.base import Rule
 
 from .objective import ObjectiveMeter, main_loss
-from .reasons import Placement, own_rule_reasons
-from .rooms import FloatArray, RoomTable
+from .reasons import Placement
+from .rooms import BoolArray, FloatArray, RoomTable
 from .types import BlockingMove, BlockingSwap, StabilityReport
 from .whatif import effects
 from .words import ENGLISH, Phrase
@@ -135,11 +135,18 @@ def stability(
     meter = ObjectiveMeter(problem, assignments)
     checker = _Checker(problem, assignments, rules)
     scores: dict[str, FloatArray] = {}
+    allowed_rooms: dict[str, BoolArray] = {}
 
     def score_of(r: Resident) -> FloatArray:
         vec = scores.get(r.id)
         if vec is None:
             vec = scores[r.id] = table.scores(r)
+        return vec
+
+    def allowed_of(r: Resident) -> BoolArray:
+        vec = allowed_rooms.get(r.id)
+        if vec is None:
+            vec = allowed_rooms[r.id] = table.allowed(table.own_rule_masks(r))
         return vec
 
     swaps: list[BlockingSwap] = []
@@ -150,7 +157,7 @@ def stability(
         if (here is not None and here not in table.index) or placement.personal_block(r):
             continue
         s_r = score_of(r)
-        allowed = table.allowed(table.own_rule_masks(r))
+        allowed = allowed_of(r)
         if here is None:
             better = np.flatnonzero(allowed)
             mine = None
@@ -194,7 +201,7 @@ def stability(
                 if other_gain <= 1e-9:
                     continue
                 seen.add(key)
-                if own_rule_reasons(other, home):
+                if not allowed_of(other)[table.index[home.id]]:
                     continue
                 if placement.personal_block(other):
                     continue

@@ -74,6 +74,8 @@ def stay_days(residents: Sequence[Resident]) -> tuple[IntVector, IntVector]:
 
 
 _Clear = Callable[[Sequence[Resident], BoolMatrix], None]
+_NO_INDEX: IntVector = np.zeros(0, dtype=np.int64)
+_NO_MATRIX: BoolMatrix = np.ones((0, 0), dtype=bool)
 
 
 class OwnRules:
@@ -130,10 +132,12 @@ class OwnRules:
         undesignated rooms take them.
         """
         code: dict[str, int] = {}
-        room_code = np.array(
-            [-1 if k.gender is None else code.setdefault(k.gender, len(code)) for k in self.rooms],
-            dtype=np.int64,
-        )
+        listed = [-1 if k.gender is None else code.setdefault(k.gender, len(code))
+                  for k in self.rooms]
+        if not code:
+            # Nobody is kept out (the rule returns early): no arrays for the one-room queries.
+            return code, _NO_MATRIX
+        room_code = np.array(listed, dtype=np.int64)
         codes = np.arange(len(code) + 1, dtype=np.int64)
         return code, (room_code[None, :] == -1) | (room_code[None, :] == codes[:, None])
 
@@ -149,7 +153,9 @@ class OwnRules:
             for j, k in enumerate(self.rooms)
             for w in k.unavailable
         ]
-        table = np.array(windows, dtype=np.int64).reshape(len(windows), 3)
+        if not windows:
+            return _NO_INDEX, _NO_INDEX, _NO_INDEX, _NO_INDEX
+        table = np.array(windows, dtype=np.int64)
         first = np.flatnonzero(np.diff(table[:, 0], prepend=-1))
         return table[first, 0], table[:, 1], table[:, 2], first
 
@@ -231,9 +237,11 @@ class OwnRules:
         {'needs': [[False]], 'budget': [[True]], 'room_gender': [[True]],
          'unavailable': [[True]], 'excluded_rooms': [[True]]}
         """
+        names = tuple(self.rule_names(lock=lock) if rules is None else rules)
+        # One allocation for all masks: the reasons ask about one resident and one room.
+        stack = np.ones((len(names), len(residents), self.size), dtype=bool)
         out: dict[str, BoolMatrix] = {}
-        for name in self.rule_names(lock=lock) if rules is None else rules:
-            mask = np.ones((len(residents), self.size), dtype=bool)
+        for name, mask in zip(names, stack, strict=True):
             if mask.size:
                 self._clear[name](residents, mask)
             out[name] = mask
