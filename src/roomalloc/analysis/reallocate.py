@@ -33,8 +33,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from roomalloc.analysis.scenarios import Scenario
 from roomalloc.domain.model import Problem, Resident, Result
+from roomalloc.rules.own import OwnRules, broken_rules
 from roomalloc.verify.evaluation import allows, assignments_of
 
 __all__ = ["DEFAULT_MOVE_WEIGHT", "Move", "Reallocation", "from_scratch", "reallocate"]
@@ -173,6 +176,7 @@ def _warm_start(solved: Problem, before: Mapping[str, str | None]) -> dict[str, 
         if r.group is not None:
             groups.setdefault(r.group, []).append(r)
     taken = {r.current_room for r in solved.residents if r.locked and r.current_room}
+    own = OwnRules(solved.rooms)
     start: dict[str, str | None] = {}
     for _ in range(REPAIR_ROUNDS):
         start = greedy_allocation(_pinned(solved, keep))
@@ -186,8 +190,9 @@ def _warm_start(solved: Problem, before: Mapping[str, str | None]) -> dict[str, 
             if not r.required or start.get(r.id) is not None or keep[r.id] is not None:
                 continue
             unit = groups[r.group] if r.group is not None else [r]
-            usable = [k for k in solved.rooms if k.id not in taken
-                      and k.capacity >= len(unit) and all(allows(m, k) for m in unit)]
+            fits = np.logical_and.reduce(own.allowed(unit, lock=False), axis=0)
+            usable = [k for j, k in enumerate(solved.rooms) if k.id not in taken
+                      and k.capacity >= len(unit) and fits[j]]
             if usable:
                 chosen = min(usable, key=lambda k: len(stayers.get(k.id, ()))).id
                 taken.add(chosen)
@@ -265,9 +270,10 @@ def _reason(original: Problem, edited: Problem, solved: Problem, rid: str, was: 
     if was not in edited.rooms_by_id:
         return "removed", f"room {was} was removed"
     room = edited.room(was)
-    if any(w.overlaps(resident.stay) for w in room.unavailable):
+    broken = broken_rules(resident, room)
+    if "unavailable" in broken:
         return "closed", f"room {was} is closed during their stay"
-    if not allows(resident, room):
+    if broken:
         return "unsuitable", (f"room {was} no longer meets their needs, budget, gender or "
                               "exclusions")
     old_beds = original.room(was).capacity

@@ -16,11 +16,13 @@ import datetime as dt
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
+from roomalloc.rules.own import OWN_RULES
+
 from .words import ENGLISH, Phrase, Phrasebook
 
 # The kinds of reason, in the order a reader meets them: the resident's own rules first,
 # then what the other residents' placement blocks, then the objective.
-STATIC_KINDS = ("needs", "budget", "room_gender", "unavailable", "excluded_rooms")
+STATIC_KINDS = OWN_RULES
 DYNAMIC_KINDS = ("locked", "group", "full", "gender_mixing", "private", "avoid")
 
 
