@@ -9,7 +9,8 @@ clears, in a boolean matrix, the pairs it forbids: :meth:`OwnRules.allowed` lets
 clear the same matrix (the hot path allocates one matrix), :meth:`OwnRules.masks` gives each
 rule a matrix of its own (which rule forbids what, for the reasons).
 
-Nothing here loads the solver: ``check``, ``evaluate`` and ``explain`` use it.
+Nothing here loads the solver: ``evaluate`` and ``explain`` use it, and they never load OR-Tools.
+(``check`` keeps its own, deliberately independent, code: :mod:`roomalloc.verify.verifier`.)
 
 Example
 -------
@@ -262,6 +263,7 @@ class OwnRules:
         ok = np.zeros(self.size, dtype=bool)
         if len(rows) == len(needs):
             np.logical_and.reduce(has[rows], axis=0, out=ok)
+        ok.flags.writeable = False  # shared by every later query
         self._needs_cache[needs] = ok
         return ok
 
