@@ -297,10 +297,10 @@ def test_two_workers_search_with_the_full_lp_worker(
 
 
 def test_four_workers_swap_default_lp_for_max_lp(monkeypatch: pytest.MonkeyPatch) -> None:
-    from roomalloc.solver import search
+    from roomalloc.solver import cpsat
 
     solver = cp_model.CpSolver()
-    search._prefer_full_lp(solver.parameters, 4)
+    cpsat.prefer_full_lp(solver.parameters, 4)
     assert list(solver.parameters.ignore_subsolvers) == ["default_lp"]
     assert list(solver.parameters.extra_subsolvers) == ["max_lp"]
 

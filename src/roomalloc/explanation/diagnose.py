@@ -109,20 +109,19 @@ class _Oracle:
         model = self.built.model
         model.clear_assumptions()
         model.add_assumptions([self.guards[r] for r in subset])
+        from roomalloc.solver.cpsat import configure, status_name
+
         solver = cp_model.CpSolver()
-        # Sufficient assumptions need a single worker (and no objective).
-        solver.parameters.num_workers = 1
-        solver.parameters.max_time_in_seconds = self.time_limit
-        solver.parameters.random_seed = self.seed
-        # Without presolve every answer names assumptions only (OR-Tools issue 5141), and on
-        # these feasibility models it is about four times faster.
-        solver.parameters.cp_model_presolve = False
-        # The LP relaxation with cuts proves "more must be housed than there are beds" at once;
-        # without it such pigeonhole clashes stay undecided for long.
-        solver.parameters.linearization_level = 2
-        status = solver.solve(model)
+        # Sufficient assumptions need a single worker (and no objective). Without presolve
+        # every answer names assumptions only (OR-Tools issue 5141), and on these feasibility
+        # models it is about four times faster. The LP relaxation with cuts proves "more must
+        # be housed than there are beds" at once; without it such pigeonhole clashes stay
+        # undecided for long.
+        configure(solver, workers=1, time_limit=self.time_limit, seed=self.seed,
+                  presolve=False, linearization_level=2)
+        status = status_name(solver.solve(model))
         self.solves += 1
-        if status == cp_model.INFEASIBLE:
+        if status == "infeasible":
             core = [
                 self.by_index[i]
                 for i in solver.sufficient_assumptions_for_infeasibility()
@@ -130,7 +129,7 @@ class _Oracle:
             ]
             wanted = set(subset)
             return "infeasible", [r for r in core if r in wanted]
-        if status in (cp_model.FEASIBLE, cp_model.OPTIMAL):
+        if status in ("feasible", "optimal"):
             return "feasible", []
         return "unknown", []
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -55,14 +55,6 @@ class _Run:
     assignments: dict[str, str | None]
     value: float | None = None
     values: list[int] = field(default_factory=list)
-
-
-@cache  # CP-SAT loads on the first price, not with the explanation
-def _status_names() -> dict[Any, str]:
-    from ortools.sat.python import cp_model
-
-    return {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible",
-            cp_model.INFEASIBLE: "infeasible"}
 
 
 class Pricer:
@@ -171,6 +163,8 @@ class Pricer:
         """One CP-SAT run with the placement literal ``x`` assumed true."""
         from ortools.sat.python import cp_model
 
+        from roomalloc.solver.cpsat import configure, status_name
+
         model = self.built.model
         if check(self.problem, dict(hint)).ok:
             # A full hint (helper variables too) is found at once; a placement-only hint may
@@ -181,21 +175,15 @@ class Pricer:
         model.clear_assumptions()
         model.add_assumptions([x])
         solver = cp_model.CpSolver()
-        params = solver.parameters
-        params.max_time_in_seconds = max(0.1, float(seconds))
-        params.num_workers = int(self.workers)
-        params.random_seed = int(self.seed)
-        if quick:
-            # Straight from the hint: no presolve, no LP; finds the repaired hint at once
-            # where the full search (at a few hundred residents) may find nothing in time.
-            params.cp_model_presolve = False
-            params.linearization_level = 0
-        else:
-            # As roomalloc.solve does: the LP relaxation with cuts is what proves optimality.
-            params.linearization_level = 2
+        # quick: straight from the hint, no presolve, no LP; finds the repaired hint at once
+        # where the full search (at a few hundred residents) may find nothing in time. Else as
+        # roomalloc.solve does: the LP relaxation with cuts is what proves optimality.
+        configure(solver, time_limit=max(0.1, float(seconds)), workers=int(self.workers),
+                  seed=int(self.seed), presolve=False if quick else None,
+                  linearization_level=0 if quick else 2)
         code = solver.solve(model)
         model.clear_assumptions()
-        status = _status_names().get(code, "unknown")
+        status = status_name(code)
         if status in ("infeasible", "unknown"):
             return _Run(status, {})
         return _Run(status, self.built.assignments(solver.boolean_value),
@@ -210,6 +198,8 @@ class Pricer:
         residents leave the room they have in the given allocation.
         """
         from ortools.sat.python import cp_model
+
+        from roomalloc.solver.cpsat import configure, found
 
         scaled = self.built.objective
         if scaled is None or not scaled.variables or run.value is None or seconds < 0.05:
@@ -241,10 +231,9 @@ class Pricer:
         for index, value in enumerate(run.values):
             model.add_hint(model.get_int_var_from_proto_index(index), value)
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = float(seconds)
-        solver.parameters.num_workers = int(self.workers)
-        solver.parameters.random_seed = int(self.seed)
-        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        configure(solver, time_limit=float(seconds), workers=int(self.workers),
+                  seed=int(self.seed))
+        if not found(solver.solve(model)):
             return None
         return self.built.assignments(solver.boolean_value)
 

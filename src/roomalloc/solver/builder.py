@@ -33,6 +33,7 @@ from roomalloc.rules.base import Rule
 from roomalloc.rules.requirements import Requirement
 from roomalloc.solver.candidates import Candidates, candidate_matrix
 from roomalloc.solver.context import BUILD_OVER_PLACEMENTS, BuildContext, in_time
+from roomalloc.solver.cpsat import configure, found
 from roomalloc.solver.linear import Linear, Scaled, scale
 from roomalloc.terms import Term, get_term
 
@@ -102,12 +103,9 @@ class BuiltModel:
                 lit = var(x.index)
                 fixed.add_bool_or([lit if k == chosen else ~lit])
         solver = cp_model.CpSolver()
-        params = solver.parameters
-        params.num_workers = 1
-        params.max_time_in_seconds = float(time_limit)
-        params.linearization_level = 0
-        params.catch_sigint_signal = False
-        if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        configure(solver, time_limit=float(time_limit), workers=1, linearization_level=0,
+                  catch_sigint=False)
+        if not found(solver.solve(fixed)):
             self.add_hint(assignments)
             return False
         values = solver.response_proto.solution

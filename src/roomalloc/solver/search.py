@@ -24,7 +24,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
-import os
 import signal
 import threading
 import time
@@ -37,7 +36,7 @@ from roomalloc.domain.model import Problem, Result
 from roomalloc.domain.validation import as_problem
 from roomalloc.progress import ProgressOption, as_progress, reported
 from roomalloc.rules.base import Rule
-from roomalloc.solver import scale
+from roomalloc.solver import cpsat, scale
 from roomalloc.solver.builder import BuiltModel, build_model, objective_terms
 from roomalloc.solver.candidates import Candidates, candidate_matrix
 from roomalloc.solver.configurations import Prices, RoomConfigurations
@@ -191,34 +190,6 @@ def _run_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel, watch
         raise outcome["error"]
     status: int = outcome["status"]
     return status
-
-
-_SUBSOLVER_FIELDS = {"subsolvers", "extra_subsolvers", "ignore_subsolvers", "filter_subsolvers"}
-
-
-def _prefer_full_lp(params: Any, workers: int) -> None:
-    """Make CP-SAT's full-problem LP worker ``max_lp`` (linearization level 2).
-
-    With fewer than six workers CP-SAT's portfolio runs ``default_lp``, which resets
-    ``linearization_level`` to 1, and no ``max_lp``: with two workers the bound of a
-    300-resident campus stayed 3 % above the optimum for 120 s, while ``max_lp`` proves it
-    optimal in 15 s. The other workers keep running the neighbourhood searches.
-    """
-    if workers <= 2:
-        params.subsolvers.append("max_lp")
-    elif workers < 6:
-        params.ignore_subsolvers.append("default_lp")
-        params.extra_subsolvers.append("max_lp")
-
-
-def _effective_workers(workers: int) -> int:
-    """The number of search workers CP-SAT runs for ``workers`` (0: one per available core)."""
-    if workers > 0:
-        return workers
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on every platform
-        return os.cpu_count() or 1
 
 
 def _diagnosis(problem: Problem, rules: Sequence[Rule]) -> tuple[str, ...]:
@@ -565,7 +536,7 @@ class _Packing(_StageOn):
         _configure(solver, run.until(budget), self.state.options)
         code = _run_interruptibly(solver, packing.model, watcher)
         run.interrupted |= watcher.interrupted
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if cpsat.found(code):
             # Every packing is valid by construction; offer checks it all the same.
             run.offer(packing.assignments(solver.boolean_value))
         if prices.bound < configs.value(run.incumbent) + 1:
@@ -717,7 +688,7 @@ def _search_into(run: Run, state: _SolveState, built: BuiltModel, deadline: floa
             "roomalloc built an invalid CP-SAT model (a bug in roomalloc or a plug-in): "
             + built.model.validate()
         )
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if not cpsat.found(code):
         return code
     run.offer(built.assignments(solver.boolean_value), valid=True)
     if not watcher.bounded:
@@ -741,39 +712,14 @@ def _search_into(run: Run, state: _SolveState, built: BuiltModel, deadline: floa
 _Options = tuple[int, int, Mapping[str, Any] | None]
 
 
-def _configure(solver: cp_model.CpSolver, deadline: float | None, options: _Options, *,
-               stopped: bool = False) -> None:
-    """Set ``solver``'s parameters: time left until ``deadline``, the options, the full LP.
-
-    ``stopped`` (a Ctrl-C came before the search) gives the search no time.
-    """
+def _configure(solver: cp_model.CpSolver, deadline: float | None, options: _Options) -> None:
+    """Set ``solver``'s parameters: time left until ``deadline``, the options, the full LP."""
     workers, seed, parameters = options
-    params = solver.parameters
-    if stopped:
-        params.max_time_in_seconds = 0.0
-    elif deadline is not None:
-        # The limit covers the whole call: the model build and the hint come out of it.
-        params.max_time_in_seconds = max(0.0, deadline - time.perf_counter())
-    params.num_workers = int(workers)
-    params.random_seed = int(seed)
-    params.catch_sigint_signal = False  # our own handler stops the search and keeps the best
-    # The full LP relaxation (with cuts) is what proves allocations optimal: without it even a
-    # 40-resident campus is not proven in 20 s; with it, in under a second.
-    params.linearization_level = 2
-    # Solve that LP whole at the root instead of adding rows lazily in rounds of 2,000
-    # iterations: a 500-resident campus reaches the LP bound in 31 s this way, while the lazy
-    # rounds were still 4 % above it after 45 s; a 300-resident campus is proven in 18 s
-    # instead of 29 s.
-    params.add_lp_constraints_lazily = False
-    params.root_lp_iterations = 1_000_000
-    given = dict(parameters or {})
-    for name, value in given.items():
-        if name in _SUBSOLVER_FIELDS:
-            getattr(params, name).extend(value)  # repeated fields: fresh, so empty
-        else:
-            setattr(params, name, value)
-    if not _SUBSOLVER_FIELDS & given.keys():
-        _prefer_full_lp(params, _effective_workers(workers))
+    # The limit covers the whole call: the model build and the hint come out of it.
+    time_limit = None if deadline is None else max(0.0, deadline - time.perf_counter())
+    cpsat.configure(solver, time_limit=time_limit, workers=int(workers), seed=int(seed),
+                    catch_sigint=False,  # our own handler stops the search and keeps the best
+                    full_lp=True, parameters=parameters)
 
 
 def _worth_shortlisting(candidates: Candidates) -> bool:

@@ -36,6 +36,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from roomalloc.solver.builder import build_model
+from roomalloc.solver.cpsat import configure, found
 from roomalloc.solver.scale.arrays import ProblemArrays
 from roomalloc.solver.scale.candidates import SparseCandidates
 from roomalloc.solver.scale.neighbourhood import KINDS, Bandit, Freed, Neighbourhoods
@@ -79,17 +80,14 @@ class NeighbourhoodSearch:
         built = build_model(sub)
         built.add_hint(before)
         solver = cp_model.CpSolver()
-        params = solver.parameters
-        params.max_time_in_seconds = max(0.05, time_limit)
-        params.num_workers = self.workers
-        params.random_seed = int(self.rng.integers(2**31 - 1))
-        params.catch_sigint_signal = False
+        configure(solver, time_limit=max(0.05, time_limit), workers=self.workers,
+                  seed=int(self.rng.integers(2**31 - 1)), catch_sigint=False)
         self.current = solver
         try:
             code = solver.solve(built.model)
         finally:
             self.current = None
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if not found(code):
             return False
         after = built.assignments(solver.boolean_value)
         if not check(sub, after).ok:
