@@ -25,10 +25,11 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from roomalloc.domain.model import Problem
+    from roomalloc.plugins import BuildContext
     from roomalloc.verify.violations import Violation
 
 
@@ -42,10 +43,11 @@ class Rule(ABC):
         """Every violation of this rule in ``assignments`` (empty when it holds)."""
 
     @abstractmethod
-    def add_to_model(self, ctx: Any) -> None:
+    def add_to_model(self, ctx: BuildContext) -> None:
         """Add this rule's constraints to the model under construction.
 
-        ``ctx`` is the solver's build context (:class:`roomalloc.solver.context.BuildContext`).
+        ``ctx`` offers the model, the placement variables and the guards: every member is
+        listed by the protocol :class:`roomalloc.plugins.BuildContext`.
         """
 
     def __repr__(self) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
@@ -27,7 +27,7 @@ from roomalloc.rules.requirements import Requirement
 
 if TYPE_CHECKING:
     from roomalloc.domain.model import Problem
-    from roomalloc.solver.context import BuildContext
+    from roomalloc.plugins import BuildContext
     from roomalloc.verify.violations import Violation
 
 
@@ -39,7 +39,7 @@ class _BuiltinRule(Rule):
 
         return list(RULE_CHECKS[self.name](problem, assignments))
 
-    def add_to_model(self, ctx: Any) -> None:
+    def add_to_model(self, ctx: BuildContext) -> None:
         """Static rule: enforced by the candidate matrix, nothing to add."""
 
 

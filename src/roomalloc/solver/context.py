@@ -1,6 +1,8 @@
 """What a rule or term plug-in sees while the CP-SAT model is built: :class:`BuildContext`.
 
-A plug-in gets one ``ctx`` argument. It offers:
+This is the solver's implementation of the plug-in protocol :class:`roomalloc.plugins.BuildContext`
+(plug-ins are typed against the protocol; mypy checks that this class satisfies it). A plug-in
+gets one ``ctx`` argument. It offers:
 
 * ``ctx.model``: the ``cp_model.CpModel``; ``ctx.problem``: the :class:`roomalloc.Problem`;
 * placement variables, only for pairs the static rules allow (needs, budget, excluded rooms,
@@ -42,7 +44,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -52,6 +54,9 @@ from roomalloc.rules.requirements import Requirement
 from roomalloc.solver.candidates import Candidates, FloatMatrix
 from roomalloc.solver.linear import Linear, Operand
 from roomalloc.solver.segments import binding_segments, room_segments
+
+if TYPE_CHECKING:
+    from roomalloc import plugins
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,11 @@ BUILD_OVER_PLACEMENTS = 2.5
 
 
 class BuildContext:
-    """The model under construction and everything a plug-in needs (see the module docstring)."""
+    """The model under construction and everything a plug-in needs (see the module docstring).
+
+    It implements :class:`roomalloc.plugins.BuildContext`, the protocol plug-ins are typed
+    against; its other members (``_current``, the tolerance so far) are the builder's.
+    """
 
     def __init__(
         self,
@@ -288,3 +297,9 @@ class BuildContext:
     def forbid(self, requirement: Requirement | None = None) -> None:
         """State that the requirement cannot hold (the model is infeasible unless guarded)."""
         self.enforce(self.model.add_bool_or([self.false]), requirement)
+
+
+if TYPE_CHECKING:
+
+    def _implements_the_protocol(ctx: BuildContext) -> plugins.BuildContext:
+        return ctx  # mypy fails here if the class stops offering a member of the protocol

@@ -39,7 +39,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -48,6 +48,7 @@ from roomalloc.domain.errors import PluginError
 
 if TYPE_CHECKING:
     from roomalloc.domain.model import Problem
+    from roomalloc.plugins import BuildContext, Expression
 
 Sense = Literal["maximize", "minimize"]
 Assignments = Mapping[str, "str | None"]
@@ -87,11 +88,12 @@ class Term(ABC):
         """The raw (unweighted) value of this term, from the allocation alone."""
 
     @abstractmethod
-    def add_to_model(self, ctx: Any) -> Any:
+    def add_to_model(self, ctx: BuildContext) -> Expression:
         """Add this term's expression (its raw value) to the model under construction.
 
-        ``ctx`` is the solver's build context (:class:`roomalloc.solver.context.BuildContext`);
-        what it returns and offers is documented there.
+        ``ctx`` offers the model, the placement variables and float expressions: every member
+        is listed by the protocol :class:`roomalloc.plugins.BuildContext`. The expression is a
+        ``ctx.linear(...)``, a CP-SAT variable or a number.
         """
 
     def local_change(self, problem: Problem, assignments: Assignments) -> LocalChange | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from roomalloc.domain.model import Problem, Resident, Room
 from roomalloc.terms.base import (
@@ -25,6 +25,9 @@ from roomalloc.terms.base import (
     register_term,
 )
 from roomalloc.verify.evaluation import best_scores, placed
+
+if TYPE_CHECKING:
+    from roomalloc.plugins import BuildContext, Expression
 
 #: Fairness ratios are rounded to multiples of 1 / FAIRNESS_SCALE inside the model.
 FAIRNESS_SCALE = 10_000
@@ -81,7 +84,7 @@ class Housed(Term):
     def local_change(self, problem: Problem, assignments: Assignments) -> LocalChange:
         return _per_mover(problem, assignments, lambda r, k: r.priority if k else 0.0)
 
-    def add_to_model(self, ctx: Any) -> Any:
+    def add_to_model(self, ctx: BuildContext) -> Expression:
         return ctx.linear(
             (ctx.housed(r.id), r.priority) for r in ctx.problem.residents if ctx.placements[r.id]
         )
@@ -113,7 +116,7 @@ class Preferences(Term):
         """Each resident's score for the room, whoever else is there."""
         return PlacementValue(rooms=scores)
 
-    def add_to_model(self, ctx: Any) -> Any:
+    def add_to_model(self, ctx: BuildContext) -> Expression:
         c = ctx.candidates
         pairs = []
         for i, rid in enumerate(c.resident_ids):
@@ -205,7 +208,7 @@ class RoommatesTerm(Term):
                     wishes[index[s]][i] = wishes[index[s]].get(i, 0.0) + 1.0
         return PlacementValue(partners={i: w for i, w in wishes.items() if w})
 
-    def add_to_model(self, ctx: Any) -> Any:
+    def add_to_model(self, ctx: BuildContext) -> Expression:
         from ortools.sat.python import cp_model
 
         # One "both in room k" literal per wanted pair and shared candidate room, implying both
@@ -249,13 +252,16 @@ class RoommatesTerm(Term):
         # Cut: in room k a resident is together with at most capacity - 1 others, valid when
         # the resident and all partners share a night (intervals pairwise overlapping do).
         c = ctx.candidates
-        for (r, k), lits in partners.items():
+        for (rid, k), lits in partners.items():
             beds = ctx.room(k).capacity
             if len(lits) > beds - 1:
-                group = [c.resident_index[r]] + [c.resident_index[m] for m in partner_ids[(r, k)]]
+                group = [c.resident_index[rid]]
+                group += [c.resident_index[m] for m in partner_ids[(rid, k)]]
                 if c.starts[group].max() >= c.ends[group].min():
                     continue
-                ctx.model.add(cp_model.LinearExpr.sum(lits) <= (beds - 1) * ctx.placements[r][k])
+                ctx.model.add(
+                    cp_model.LinearExpr.sum(lits) <= (beds - 1) * ctx.placements[rid][k]
+                )
         return ctx.linear(pairs)
 
 
@@ -280,7 +286,7 @@ class Cost(Term):
     def local_change(self, problem: Problem, assignments: Assignments) -> LocalChange:
         return _per_mover(problem, assignments, lambda r, k: k.cost if k else 0.0)
 
-    def add_to_model(self, ctx: Any) -> Any:
+    def add_to_model(self, ctx: BuildContext) -> Expression:
         return ctx.linear(
             (x, ctx.room(k).cost)
             for rooms in ctx.placements.values()
@@ -332,7 +338,7 @@ class RoomsUsed(Term):
 
         return change
 
-    def add_to_model(self, ctx: Any) -> Any:
+    def add_to_model(self, ctx: BuildContext) -> Expression:
         pairs = []
         for k, occupants in ctx.occupants.items():
             if not occupants:
@@ -382,10 +388,11 @@ class Moves(Term):
 
         return change
 
-    def add_to_model(self, ctx: Any) -> Any:
+    def add_to_model(self, ctx: BuildContext) -> Expression:
         # value = (residents with a current room) - (those placed in it)
-        movers = [r for r in ctx.problem.residents if r.current_room is not None]
-        stays = [ctx.placement(r.id, r.current_room) for r in movers]
+        movers = [(r.id, r.current_room) for r in ctx.problem.residents
+                  if r.current_room is not None]
+        stays = [ctx.placement(rid, room) for rid, room in movers]
         return ctx.linear(((x, -1.0) for x in stays if x is not None), float(len(movers)))
 
 
@@ -444,7 +451,7 @@ class Fairness(Term):
 
         return change
 
-    def add_to_model(self, ctx: Any) -> Any:
+    def add_to_model(self, ctx: BuildContext) -> Expression:
         from ortools.sat.python import cp_model
 
         # F = min(SCALE, e_r for residents with best(r) > 0), e_r = SCALE * score/best of the
