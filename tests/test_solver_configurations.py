@@ -83,7 +83,7 @@ def _bound_and_fixing_keep_every_better_allocation(problem: Problem) -> None:
     incumbent = min(values)
     c = built.candidates
     for start in (None, worst):
-        prices = configs.prices(None, start=start)
+        prices = configs.multipliers(None, start=start)
         assert prices.converged
         assert prices.bound >= max(values) - 1e-6
         allowed, must = configs.fixing(prices, incumbent)
@@ -105,7 +105,7 @@ def test_the_packing_of_every_configuration_is_the_brute_force_optimum(problem: 
     built, configs, valid = _configurations_of(problem)
     assert built.objective is not None
     columns = {(j, tuple(sorted(ms))) for a in valid for j, ms in configs._by_room(a).items()}
-    prices = dataclasses.replace(configs.prices(None), columns=tuple(sorted(columns)))
+    prices = dataclasses.replace(configs.multipliers(None), columns=tuple(sorted(columns)))
     start = valid[0]
     packing = configs.packing(prices, start)
     solver = cp_model.CpSolver()
@@ -127,7 +127,7 @@ def test_the_packing_improves_on_the_start_and_solve_keeps_it(
     configs = RoomConfigurations.of(built)
     assert configs is not None
     start = roomalloc.solver.greedy.greedy_allocation(problem)
-    packing = configs.packing(configs.prices(None, start=start), start)
+    packing = configs.packing(configs.multipliers(None, start=start), start)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.linearization_level = 2  # the LP of a set packing is nearly integral
@@ -237,7 +237,7 @@ def test_ctrl_c_while_pricing_returns_the_start(monkeypatch: pytest.MonkeyPatch)
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(RoomConfigurations, "prices", interrupted)
+    monkeypatch.setattr(RoomConfigurations, "multipliers", interrupted)
     hint = roomalloc.solver.greedy.greedy_allocation(problem)
     result = roomalloc.solve(problem, workers=1, hint=hint, configurations=True)
     assert result.status == "feasible"

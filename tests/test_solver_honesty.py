@@ -204,13 +204,13 @@ def test_sigterm_outside_cp_sat_stops_the_stage_and_keeps_the_start(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     problem = cohort(residents=60, seed=2)
-    real_prices = RoomConfigurations.prices
+    real_prices = RoomConfigurations.multipliers
 
     def terminated(self: RoomConfigurations, *args: Any, **kwargs: Any) -> Any:
         os.kill(os.getpid(), signal.SIGTERM)  # the handler raises before pricing goes on
         return real_prices(self, *args, **kwargs)
 
-    monkeypatch.setattr(RoomConfigurations, "prices", terminated)
+    monkeypatch.setattr(RoomConfigurations, "multipliers", terminated)
     result = roomalloc.solve(problem, workers=1, seed=0, configurations=True, shortlists=False)
     assert result.interrupted and result.status == "feasible"
     assert roomalloc.check(problem, result).ok

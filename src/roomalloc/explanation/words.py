@@ -31,8 +31,9 @@ from typing import Any
 
 from roomalloc.domain.model import Resident
 
-ALWAYS_START = dt.date.min
-ALWAYS_END = dt.date.max
+#: Stand-ins for "no stay" as dates: the span of a resident without one is all time.
+NO_STAY_START_DATE = dt.date.min
+NO_STAY_END_DATE = dt.date.max
 
 # How many names a list shows before it counts the rest.
 SHORT_LIST = 5
@@ -97,7 +98,7 @@ class Count:
 def span(resident: Resident) -> tuple[dt.date, dt.date]:
     """The resident's nights as ``[start, end)``; no stay means all time."""
     if resident.stay is None:
-        return ALWAYS_START, ALWAYS_END
+        return NO_STAY_START_DATE, NO_STAY_END_DATE
     return resident.stay.start, resident.stay.end
 
 
@@ -188,11 +189,11 @@ class Phrasebook:
 
     def nights(self, start: dt.date, end: dt.date) -> str:
         """The nights ``[start, end)`` and the check-out day."""
-        if start == ALWAYS_START and end == ALWAYS_END:
+        if start == NO_STAY_START_DATE and end == NO_STAY_END_DATE:
             return "every night"
-        if start == ALWAYS_START:
+        if start == NO_STAY_START_DATE:
             return f"every night until check-out on {self.day(end)}"
-        if end == ALWAYS_END:
+        if end == NO_STAY_END_DATE:
             return f"every night from {self.day(start)} on"
         last = end - dt.timedelta(days=1)
         checkout = self.day(end, year=end.year != last.year)
@@ -451,7 +452,7 @@ ENGLISH = Phrasebook("en", _ENGLISH_TEMPLATES, _ENGLISH_NOUNS)
 def spell_words(start: dt.date, end: dt.date) -> str:
     """``[start, end)`` as nights with the check-out day, in English.
 
-    >>> spell_words(ALWAYS_START, ALWAYS_END)
+    >>> spell_words(NO_STAY_START_DATE, NO_STAY_END_DATE)
     'every night'
     """
     return ENGLISH.nights(start, end)

@@ -47,26 +47,26 @@ LOCK_RULE = "locked"
 STAY_FREE_RULES: tuple[str, ...] = ("needs", "budget", "room_gender", "excluded_rooms")
 
 #: Stand-ins for "no stay": before and after every date (ordinal day numbers).
-ALWAYS_START = -(2**40)
-ALWAYS_END = 2**40
+NO_STAY_START_DAY = -(2**40)
+NO_STAY_END_DAY = 2**40
 
 
 def stay_days(residents: Sequence[Resident]) -> tuple[IntVector, IntVector]:
     """Each resident's stay as ordinal day numbers ``(starts, ends)``, half-open.
 
-    Residents with no stay get :data:`ALWAYS_START` and :data:`ALWAYS_END`.
+    Residents with no stay get :data:`NO_STAY_START_DAY` and :data:`NO_STAY_END_DAY`.
 
     >>> import datetime as dt
     >>> from roomalloc import Resident, Interval
     >>> s, e = stay_days([Resident(id="a", stay=Interval(start=dt.date(2026, 9, 1),
     ...                                                  end=dt.date(2026, 9, 3))),
     ...                   Resident(id="b")])
-    >>> int(e[0] - s[0]), int(s[1]) == ALWAYS_START
+    >>> int(e[0] - s[0]), int(s[1]) == NO_STAY_START_DAY
     (2, True)
     """
     n = len(residents)
-    starts = np.full(n, ALWAYS_START, dtype=np.int64)
-    ends = np.full(n, ALWAYS_END, dtype=np.int64)
+    starts = np.full(n, NO_STAY_START_DAY, dtype=np.int64)
+    ends = np.full(n, NO_STAY_END_DAY, dtype=np.int64)
     for i, r in enumerate(residents):
         if r.stay is not None:
             starts[i] = r.stay.start.toordinal()

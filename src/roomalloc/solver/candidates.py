@@ -33,8 +33,8 @@ import numpy as np
 import numpy.typing as npt
 
 from roomalloc.domain.model import Problem
-from roomalloc.rules.own import ALWAYS_END as ALWAYS_END
-from roomalloc.rules.own import ALWAYS_START as ALWAYS_START
+from roomalloc.rules.own import NO_STAY_END_DAY as NO_STAY_END_DAY
+from roomalloc.rules.own import NO_STAY_START_DAY as NO_STAY_START_DAY
 from roomalloc.rules.own import OwnRules, stay_days
 
 BoolMatrix = npt.NDArray[np.bool_]
@@ -48,7 +48,7 @@ class Candidates:
     ``allowed[i, k]``: resident ``i`` may be placed in room ``k`` as far as the static rules go.
     ``scores[i, k]``: ``score(resident i, room k)``.
     ``starts``/``ends``: each resident's stay as ordinal day numbers (half-open); residents with
-    no stay get :data:`ALWAYS_START`/:data:`ALWAYS_END`.
+    no stay get :data:`NO_STAY_START_DAY`/:data:`NO_STAY_END_DAY`.
     """
 
     resident_ids: tuple[str, ...]

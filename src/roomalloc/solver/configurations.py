@@ -5,7 +5,7 @@ stays, with only the built-in rules, an allocation is one configuration per room
 resident in at most one), and the model's objective is a sum over configurations when every
 objective variable is a placement, a "housed" literal or a pair literal of
 :meth:`BuildContext.together` (the built-in ``housed``, ``preferences``, ``roommates``,
-``cost`` and ``moves`` terms). Then, for any resident prices ``u`` (``u >= 0``),
+``cost`` and ``moves`` terms). Then, for any resident multipliers ``u`` (``u >= 0``),
 
     L(u) = sum(u) + sum over rooms k of pi_k,
     pi_k = max(0, best over configurations S of k of value(S) - u(S))
@@ -17,11 +17,11 @@ one room"), and an allocation worth at least ``I + 1`` (``I`` the value of a kno
   ``value(S) - u(S) >= pi_k - (L - I - 1)``, and
 * houses every resident with ``u_r > L - I - 1``.
 
-Column generation finds good prices: GLOP solves the LP over the configurations found so far,
-an exact search per room finds the configurations its prices undervalue. On campus cohorts the
-bound is tighter than the placement model's LP (754,186.3 against 754,196.9 at 500 residents),
-and with an allocation close to it as ``I`` it rules out most placements (68 % at 500
-residents with ``I`` = 754,184), so that a search over the rest can prove optimality
+Column generation finds good multipliers: GLOP solves the LP over the configurations found so
+far, an exact search per room finds the configurations its multipliers undervalue. On campus
+cohorts the bound is tighter than the placement model's LP (754,186.3 against 754,196.9 at
+500 residents), and with an allocation close to it as ``I`` it rules out most placements (68 %
+at 500 residents with ``I`` = 754,184), so that a search over the rest can prove optimality
 (``docs/solver.md``, step 3; measurements in ``benchmarks/README.md``).
 
 The configurations found along the way also make good allocations: choosing at most one per
@@ -37,11 +37,11 @@ Example
 ...             residents=[Resident(id="r1", preferences=[Preference(building="N", weight=3)]),
 ...                        Resident(id="r2"), Resident(id="r3")])
 >>> configs = RoomConfigurations.of(build_model(p))
->>> prices = configs.prices(deadline=None)
->>> round(prices.bound)   # r1 in A (1000 + 3) and one of r2, r3 in B (1000)
+>>> multipliers = configs.multipliers(deadline=None)
+>>> round(multipliers.bound)   # r1 in A (1000 + 3) and one of r2, r3 in B (1000)
 2003
 >>> known = configs.value({"r1": "B", "r2": "A", "r3": None})   # worth 2000
->>> allowed, must = configs.fixing(prices, known)
+>>> allowed, must = configs.fixing(multipliers, known)
 >>> bool(allowed[1, 0]), bool(allowed[1, 1])   # r2 in A leaves A's 3 out: never above 2000
 (False, True)
 """
@@ -68,15 +68,16 @@ from roomalloc.solver.builder import BuiltModel
 _EPS = 1e-6
 #: Configurations added per room and round of column generation.
 _PER_ROOM = 3
-#: Smoothing of the prices (Wentges): price at ``a * best + (1 - a) * LP duals``.
+#: Smoothing of the multipliers (Wentges): ``a * best + (1 - a) * LP duals``.
 _SMOOTHING = 0.5
 
 BoolMatrix = NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
-class Prices:
-    """Resident prices ``u``, room values ``pi`` and the bound ``L = sum(u) + sum(pi)``.
+class Multipliers:
+    """Lagrangian multipliers ``u`` of the residents, room values ``pi`` and the bound
+    ``L = sum(u) + sum(pi)``.
 
     ``bound`` is in the model's integer objective units, without its constant, and already
     includes a margin for floating-point error.
@@ -204,14 +205,14 @@ class RoomConfigurations:
         if not room.units:
             empty = np.zeros(0)
             return empty, empty
-        price = np.add.reduceat(u[room.flat], room.starts)
-        w = room.value - price
+        charged = np.add.reduceat(u[room.flat], room.starts)
+        w = room.value - charged
         return w, w + room.extra
 
     def best(
         self, j: int, u: NDArray[np.float64], count: int = 1
     ) -> list[tuple[float, tuple[int, ...]]]:
-        """The ``count`` best configurations of room ``j`` at prices ``u``, best first.
+        """The ``count`` best configurations of room ``j`` at multipliers ``u``, best first.
 
         Exact: a unit whose value plus all its pairs is not positive never improves a
         configuration, and the search stops a branch when the best the next units could add
@@ -289,9 +290,10 @@ class RoomConfigurations:
 
     # --- column generation ------------------------------------------------------------------
 
-    def prices(self, deadline: float | None, start: Mapping[str, str | None] | None = None,
-               target: float | None = None) -> Prices:
-        """Prices by column generation, until converged, ``deadline`` or ``L < target``.
+    def multipliers(self, deadline: float | None,
+                    start: Mapping[str, str | None] | None = None,
+                    target: float | None = None) -> Multipliers:
+        """Multipliers by column generation, until converged, ``deadline`` or ``L < target``.
 
         The bound of every round is valid; the lowest is kept. ``start`` seeds the LP with the
         configurations of an allocation.
@@ -340,7 +342,7 @@ class RoomConfigurations:
         while deadline is None or time.perf_counter() < deadline:
             rounds += 1
             if lp.Solve() != pywraplp.Solver.OPTIMAL:
-                break  # numerical trouble: keep the best bound so far, valid whatever the prices
+                break  # numerical trouble: keep the best bound so far (valid for any multipliers)
             lp_value = float(objective.Value()) if seen else 0.0
             duals = np.array([row.dual_value() for row in resident_rows])
             duals = np.where(exact, duals, np.maximum(duals, 0.0))  # u >= 0 on "at most one"
@@ -366,15 +368,15 @@ class RoomConfigurations:
                 break
             if target is not None and best_bound < target:
                 break
-        return Prices(best_u, best_pi, best_bound, rounds, converged, tuple(columns))
+        return Multipliers(best_u, best_pi, best_bound, rounds, converged, tuple(columns))
 
     # --- packing ----------------------------------------------------------------------------
 
-    def packing(self, prices: Prices, start: Mapping[str, str | None] | None = None
+    def packing(self, multipliers: Multipliers, start: Mapping[str, str | None] | None = None
                 ) -> Packing:
-        """The best allocation made of the configurations found while pricing, as a CP-SAT model.
+        """The best allocation made of the configurations column generation found (CP-SAT).
 
-        One Boolean per configuration (the columns of ``prices``, and those of ``start``): at
+        One Boolean per configuration (the columns of ``multipliers``, and those of ``start``): at
         most one per room, at most one per resident (exactly one for a resident who must be
         housed, required or locked), the configurations' values as the objective. Any choice
         is a valid allocation, since each configuration keeps every rule inside its room and
@@ -390,7 +392,7 @@ class RoomConfigurations:
         >>> p = Problem(rooms=[Room(id="A", capacity=1, building="N"), Room(id="B", capacity=1)],
         ...             residents=[likes_n, Resident(id="r2")])
         >>> configs = RoomConfigurations.of(build_model(p))
-        >>> packing = configs.packing(configs.prices(deadline=None))
+        >>> packing = configs.packing(configs.multipliers(deadline=None))
         >>> solver = cp_model.CpSolver()
         >>> solver.solve(packing.model) == cp_model.OPTIMAL, solver.objective_value
         (True, 2003.0)
@@ -398,7 +400,7 @@ class RoomConfigurations:
         {'r1': 'A', 'r2': 'B'}
         """
         hinted = {(j, tuple(sorted(ms))) for j, ms in self._by_room(start or {}).items()}
-        columns = dict.fromkeys([*prices.columns, *sorted(hinted)])
+        columns = dict.fromkeys([*multipliers.columns, *sorted(hinted)])
         model = cp_model.CpModel()
         chosen: list[tuple[cp_model.IntVar, int, tuple[int, ...]]] = []
         per_room: dict[int, list[cp_model.IntVar]] = {}
@@ -430,15 +432,15 @@ class RoomConfigurations:
 
     # --- fixing -----------------------------------------------------------------------------
 
-    def fixing(self, prices: Prices, incumbent: float) -> tuple[BoolMatrix, list[str]]:
+    def fixing(self, multipliers: Multipliers, incumbent: float) -> tuple[BoolMatrix, list[str]]:
         """Placements an allocation worth ``incumbent + 1`` may use, and who it must house.
 
         ``incumbent`` is a known allocation's :meth:`value`. The placements returned are a
         subset of the candidate matrix.
         """
-        slack = prices.bound - incumbent - 1.0
+        slack = multipliers.bound - incumbent - 1.0
         allowed = np.zeros_like(self.built.candidates.allowed)
-        u, pi = prices.u, prices.pi
+        u, pi = multipliers.u, multipliers.pi
         for j, room in enumerate(self.rooms):
             if not room.units:
                 continue

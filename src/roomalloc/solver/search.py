@@ -2,7 +2,7 @@
 
 :func:`solve` builds the model and hands a :class:`~roomalloc.solver.driver.Run` to the
 driver with the chain of stages (``_stages``): the start (a hint or the greedy allocation), the
-shortlist search, the room configurations' prices, their packing, the restricted search, and
+shortlist search, the room configurations' multipliers, their packing, the restricted search, and
 the full search. Each stage offers allocations and reports what it proved; the driver alone
 decides the status and the one bound, and verifies the allocation with :func:`roomalloc.check`.
 The result's ``objective`` and ``terms`` are recomputed from the allocation, never read from
@@ -39,7 +39,7 @@ from roomalloc.rules.base import Rule
 from roomalloc.solver import cpsat, scale
 from roomalloc.solver.builder import BuiltModel, build_model, objective_terms
 from roomalloc.solver.candidates import Candidates, candidate_matrix
-from roomalloc.solver.configurations import Prices, RoomConfigurations
+from roomalloc.solver.configurations import Multipliers, RoomConfigurations
 from roomalloc.solver.context import OutOfTime
 from roomalloc.solver.driver import STOP_SIGNALS, Run, Stage, drive
 from roomalloc.solver.greedy import greedy_allocation
@@ -52,21 +52,22 @@ _SHORTLIST_FROM = 3
 _SHORTLIST_SHARE = 0.25
 _SHORTLIST_CAP = 300.0
 
-#: The room-configuration prices (:mod:`roomalloc.solver.configurations`) get
-#: ``_PRICES_SHARE`` of the time left, at most ``_PRICES_CAP`` seconds; the search over the
-#: placements they leave runs only when that is at most ``_RESTRICT_UP_TO`` of all pairs.
-#: By default they run when the model has more than ``_CONFIGURATIONS_FROM`` placement pairs
-#: per resident: on smaller problems CP-SAT's own search proves optimality soon enough.
+#: The column generation of the room configurations' multipliers
+#: (:mod:`roomalloc.solver.configurations`) gets ``_MULTIPLIERS_SHARE`` of the time left, at most
+#: ``_MULTIPLIERS_CAP`` seconds; the search over the placements they leave runs only when that is
+#: at most ``_RESTRICT_UP_TO`` of all pairs. By default they run when the model has more than
+#: ``_CONFIGURATIONS_FROM`` placement pairs per resident: on smaller problems CP-SAT's own search
+#: proves optimality soon enough.
 _CONFIGURATIONS_FROM = 90
-_PRICES_SHARE = 0.15
-_PRICES_CAP = 300.0
+_MULTIPLIERS_SHARE = 0.15
+_MULTIPLIERS_CAP = 300.0
 _RESTRICT_UP_TO = 0.8
 #: The restricted search stops at its first allocation and starts again from it (over fewer
 #: placements) at most ``_REFIXES`` times; from an allocation within ``_CLOSE_ENOUGH`` of the
 #: bound there are rarely more than a few.
 _REFIXES = 4
-#: The packing of the priced configurations (:meth:`RoomConfigurations.packing`) gets
-#: ``_PACKING_SHARE`` of the time left, at most ``_PACKING_CAP`` seconds.
+#: The packing of the configurations column generation found (:meth:`RoomConfigurations.packing`)
+#: gets ``_PACKING_SHARE`` of the time left, at most ``_PACKING_CAP`` seconds.
 _PACKING_SHARE = 0.25
 _PACKING_CAP = 600.0
 #: The restricted search runs only from an allocation within this many objective units
@@ -340,7 +341,7 @@ class _SolveState:
     #: Seconds the full model took to build: the yardstick for what cannot be interrupted.
     build_seconds: float = 0.0
     configs: RoomConfigurations | None = None
-    prices: Prices | None = None
+    multipliers: Multipliers | None = None
     #: CP-SAT objective at which the full search should stop for a restricted search.
     stop_at: float | None = None
     #: The full search stopped at ``stop_at``: the restricted search goes on from there.
@@ -375,7 +376,7 @@ def _stages(state: _SolveState) -> list[Stage[Run]]:
         _Start(state),
         _Model(state),
         _ShortlistSearch(state),
-        _Pricing(state),
+        _ColumnGeneration(state),
         _Packing(state),
         _RestrictedSearch(state, first=True),
         _FullSearch(state, stop_for_restricted=True),
@@ -476,15 +477,16 @@ class _ShortlistSearch(_StageOn):
         _search_into(run, self.state, short, end, _Watcher(short, run, bounded=False))
 
 
-class _Pricing(_StageOn):
-    """Price the room configurations: the bound ``L``, and a proof when ``L`` meets the start.
+class _ColumnGeneration(_StageOn):
+    """Column generation of the room configurations' multipliers: the bound ``L``, and a proof
+    when ``L`` meets the start.
 
     Runs on problems the configurations apply to (no stays, custom rules or rounded terms),
     from a valid incumbent, when ``configurations`` asks for it (by default on large problems).
-    It gets ``_PRICES_SHARE`` of the time left, at most ``_PRICES_CAP`` seconds.
+    It gets ``_MULTIPLIERS_SHARE`` of the time left, at most ``_MULTIPLIERS_CAP`` seconds.
     """
 
-    name = "pricing"
+    name = "column generation"
 
     def accepts(self, run: Run) -> bool:
         built = self.state.built
@@ -505,17 +507,18 @@ class _Pricing(_StageOn):
         if configs is None:
             return
         self.state.configs = configs
-        budget = run.share_of_time_left(_PRICES_SHARE, _PRICES_CAP)
+        budget = run.share_of_time_left(_MULTIPLIERS_SHARE, _MULTIPLIERS_CAP)
         incumbent = configs.value(run.incumbent)
-        prices = configs.prices(run.until(budget), start=run.incumbent, target=incumbent + 1)
-        self.state.prices = prices
-        run.prove(built.objective.to_objective(prices.bound))
-        if prices.bound < incumbent + 1:
+        multipliers = configs.multipliers(run.until(budget), start=run.incumbent,
+                                          target=incumbent + 1)
+        self.state.multipliers = multipliers
+        run.prove(built.objective.to_objective(multipliers.bound))
+        if multipliers.bound < incumbent + 1:
             run.prove_optimal()  # integer objective: nothing reaches the next unit
 
 
 class _Packing(_StageOn):
-    """The best allocation made of the priced configurations (a set-packing model).
+    """The best allocation made of the configurations found so far (a set-packing model).
 
     It gets ``_PACKING_SHARE`` of the time left, at most ``_PACKING_CAP`` seconds; its bound is
     not the problem's.
@@ -524,13 +527,13 @@ class _Packing(_StageOn):
     name = "packing"
 
     def accepts(self, run: Run) -> bool:
-        return self.state.prices is not None and run.incumbent is not None
+        return self.state.multipliers is not None and run.incumbent is not None
 
     def run(self, run: Run) -> None:
-        configs, prices = self.state.configs, self.state.prices
-        assert configs is not None and prices is not None and run.incumbent is not None
+        configs, multipliers = self.state.configs, self.state.multipliers
+        assert configs is not None and multipliers is not None and run.incumbent is not None
         budget = run.share_of_time_left(_PACKING_SHARE, _PACKING_CAP)
-        packing = configs.packing(prices, run.incumbent)
+        packing = configs.packing(multipliers, run.incumbent)
         solver = cp_model.CpSolver()
         watcher = _Watcher(configs.built, run, bounded=False)
         _configure(solver, run.until(budget), self.state.options)
@@ -539,7 +542,7 @@ class _Packing(_StageOn):
         if cpsat.found(code):
             # Every packing is valid by construction; offer checks it all the same.
             run.offer(packing.assignments(solver.boolean_value))
-        if prices.bound < configs.value(run.incumbent) + 1:
+        if multipliers.bound < configs.value(run.incumbent) + 1:
             run.prove_optimal()
 
 
@@ -563,9 +566,9 @@ class _RestrictedSearch(_StageOn):
 
     def accepts(self, run: Run) -> bool:
         state = self.state
-        if state.prices is None or state.configs is None or run.incumbent is None:
+        if state.multipliers is None or state.configs is None or run.incumbent is None:
             return False
-        return state.prices.converged if self.first else state.close_enough
+        return state.multipliers.converged if self.first else state.close_enough
 
     def run(self, run: Run) -> None:
         for round_ in range(_REFIXES + 1):
@@ -576,14 +579,14 @@ class _RestrictedSearch(_StageOn):
     def _once(self, run: Run, *, first: bool, last: bool) -> bool:
         """One restricted search: whether it stopped at a better allocation to go on from."""
         state, problem = self.state, run.problem
-        built, configs, prices = state.built, state.configs, state.prices
-        assert built is not None and configs is not None and prices is not None
+        built, configs, multipliers = state.built, state.configs, state.multipliers
+        assert built is not None and configs is not None and multipliers is not None
         assert run.incumbent is not None and built.objective is not None
         incumbent = configs.value(run.incumbent)
-        if first and prices.bound - incumbent - 1 > _CLOSE_ENOUGH:
+        if first and multipliers.bound - incumbent - 1 > _CLOSE_ENOUGH:
             self._decline(run, incumbent)  # far from the bound: nearly every pair would stay
             return False
-        allowed, must = configs.fixing(prices, incumbent)
+        allowed, must = configs.fixing(multipliers, incumbent)
         pairs = int(allowed.sum())
         if first and self._keeps_too_much(pairs):
             self._decline(run, incumbent)
@@ -622,12 +625,12 @@ class _RestrictedSearch(_StageOn):
         """Would an allocation within ``_CLOSE_ENOUGH`` of the bound rule out enough? Then the
         full search stops when it finds one, for the second restricted search."""
         state = self.state
-        assert state.prices is not None and state.configs is not None
+        assert state.multipliers is not None and state.configs is not None
         if not self.first:
             return
-        target = state.prices.bound - _CLOSE_ENOUGH
+        target = state.multipliers.bound - _CLOSE_ENOUGH
         if target > incumbent:
-            allowed, _ = state.configs.fixing(state.prices, math.ceil(target))
+            allowed, _ = state.configs.fixing(state.multipliers, math.ceil(target))
             if not self._keeps_too_much(int(allowed.sum())):
                 state.stop_at = float(math.ceil(target))
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from roomalloc.solver.candidates import ALWAYS_START
+from roomalloc.solver.candidates import NO_STAY_START_DAY
 
 IntVector = npt.NDArray[np.int64]
 
@@ -61,7 +61,7 @@ def room_segments(starts: IntVector, ends: IntVector, members: IntVector) -> lis
     if members.size == 0:
         return []
     s, e = starts[members], ends[members]
-    cuts = np.unique(s[s > ALWAYS_START])
+    cuts = np.unique(s[s > NO_STAY_START_DAY])
     if cuts.size == 0:
         return [Segment(None, tuple(int(m) for m in members))]
     present = (s[None, :] <= cuts[:, None]) & (cuts[:, None] < e[None, :])

@@ -28,7 +28,7 @@ from roomalloc.synthetic.residents import (
     PeopleTable,
     floor_range,
 )
-from roomalloc.synthetic.rooms import RoomTable
+from roomalloc.synthetic.rooms import SyntheticRooms
 
 
 def _dates(knobs: Knobs, offsets: np.ndarray[Any, Any]) -> list[str]:
@@ -36,7 +36,8 @@ def _dates(knobs: Knobs, offsets: np.ndarray[Any, Any]) -> list[str]:
     return [str(d) for d in (day0 + offsets.astype("timedelta64[D]")).tolist()]
 
 
-def _room_data(knobs: Knobs, rooms: RoomTable, labels: tuple[str, ...]) -> list[dict[str, Any]]:
+def _room_data(knobs: Knobs, rooms: SyntheticRooms, labels: tuple[str, ...]
+               ) -> list[dict[str, Any]]:
     names = [f.name for f in knobs.features]
     feature_lists: dict[int, list[str]] = {}
     m_start = _dates(knobs, np.maximum(rooms.maint_start, 0))
@@ -62,7 +63,7 @@ def _room_data(knobs: Knobs, rooms: RoomTable, labels: tuple[str, ...]) -> list[
     return out
 
 
-def _preference_data(knobs: Knobs, people: PeopleTable, rooms: RoomTable
+def _preference_data(knobs: Knobs, people: PeopleTable, rooms: SyntheticRooms
                      ) -> list[list[Preference]]:
     top = int(rooms.floor.max(initial=0))
     names = [f.name for f in knobs.features]
@@ -98,7 +99,7 @@ def resident_ids(n: int) -> list[str]:
     return [f"r{i + 1:0{width}d}" for i in range(n)]
 
 
-def _resident_data(knobs: Knobs, people: PeopleTable, rooms: RoomTable,
+def _resident_data(knobs: Knobs, people: PeopleTable, rooms: SyntheticRooms,
                    labels: tuple[str, ...]) -> list[dict[str, Any]]:
     """One dict per resident holding only the fields that differ from the format's defaults
     (validation fills in the rest, exactly as when loading the JSON)."""
@@ -154,7 +155,7 @@ def _resident_data(knobs: Knobs, people: PeopleTable, rooms: RoomTable,
     return out
 
 
-def assemble(knobs: Knobs, people: PeopleTable, rooms: RoomTable,
+def assemble(knobs: Knobs, people: PeopleTable, rooms: SyntheticRooms,
              labels: tuple[str, ...]) -> Problem:
     """The :class:`Problem` made of the generated rooms and residents."""
     data: dict[str, Any] = {

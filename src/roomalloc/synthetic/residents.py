@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from roomalloc.synthetic.draws import categorical
 from roomalloc.synthetic.knobs import Knobs
-from roomalloc.synthetic.rooms import RoomTable
+from roomalloc.synthetic.rooms import SyntheticRooms
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -107,7 +107,7 @@ def _weights(weights: list[float]) -> npt.NDArray[np.float64] | None:
     return w if (w > 0).any() else None
 
 
-def add_needs(knobs: Knobs, people: PeopleTable, rooms: RoomTable,
+def add_needs(knobs: Knobs, people: PeopleTable, rooms: SyntheticRooms,
               rng: np.random.Generator) -> None:
     """Needs (mostly accessibility), private wishes and budgets, drawn for every resident.
 
@@ -138,7 +138,7 @@ def _draw(p: npt.NDArray[np.float64] | None, size: int, rng: np.random.Generator
     return categorical(rng, p, size)
 
 
-def add_preferences(knobs: Knobs, people: PeopleTable, rooms: RoomTable,
+def add_preferences(knobs: Knobs, people: PeopleTable, rooms: SyntheticRooms,
                     rng: np.random.Generator) -> None:
     """Preferences of every selector kind, correlated through shared popularity.
 

@@ -30,8 +30,9 @@ NO_GENDER = -1
 
 
 @dataclass(frozen=True)
-class RoomTable:
-    """The rooms as columns (index = room); ``gender`` is an index into the gender labels."""
+class SyntheticRooms:
+    """A synthetic cohort's drawn rooms as columns (index = room), before they become
+    :class:`roomalloc.Room` objects; ``gender`` is an index into the gender labels."""
 
     ids: list[str]
     building_names: list[str]
@@ -143,7 +144,7 @@ def make_rooms(
     beds: int,
     gender_labels: tuple[str, ...],
     rng: np.random.Generator,
-) -> RoomTable:
+) -> SyntheticRooms:
     """Rooms with exactly ``beds`` beds, laid out in buildings and floors.
 
     >>> import numpy as np
@@ -169,5 +170,5 @@ def make_rooms(
         f"{names[b]}-{f}{k:0{width}d}"
         for b, f, k in zip(building.tolist(), floor.tolist(), number.tolist(), strict=True)
     ]
-    return RoomTable(ids, names, building, floor, capacity, features, gender, cost,
+    return SyntheticRooms(ids, names, building, floor, capacity, features, gender, cost,
                      m_start, m_end)

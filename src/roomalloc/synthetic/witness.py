@@ -34,7 +34,7 @@ import numpy.typing as npt
 
 from roomalloc.synthetic.knobs import Knobs
 from roomalloc.synthetic.residents import PeopleTable
-from roomalloc.synthetic.rooms import NO_GENDER, RoomTable
+from roomalloc.synthetic.rooms import NO_GENDER, SyntheticRooms
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -47,7 +47,7 @@ FOREVER = 1 << 40
 class Witness:
     """A partial allocation that obeys every hard rule, grown one unit at a time."""
 
-    def __init__(self, knobs: Knobs, people: PeopleTable, rooms: RoomTable,
+    def __init__(self, knobs: Knobs, people: PeopleTable, rooms: SyntheticRooms,
                  rng: np.random.Generator) -> None:
         self.people, self.rooms, self.rng = people, rooms, rng
         self.forbid = knobs.gender_mixing == "forbid"
@@ -181,7 +181,7 @@ class Witness:
         return chosen
 
 
-def assign_hard_flags(knobs: Knobs, people: PeopleTable, rooms: RoomTable,
+def assign_hard_flags(knobs: Knobs, people: PeopleTable, rooms: SyntheticRooms,
                       rng: np.random.Generator) -> IntArray:
     """Draw required, incumbents and locked residents; keep only those the witness can house.
 

@@ -36,23 +36,26 @@ from roomalloc.rules.base import Rule
 from roomalloc.verify.evaluation import Assignments, assignments_of, evaluate
 from roomalloc.verify.violations import Violation
 
-# Stays as ordinal day numbers; a resident without a stay occupies [_MIN, _MAX).
-_MIN = -(10**9)
-_MAX = 10**9
+# Stays as ordinal day numbers; a resident without a stay occupies [_NO_STAY_FROM,
+# _NO_STAY_UNTIL). The verifier's own stand-ins, not the solver's: its code stays independent.
+_NO_STAY_FROM = -(10**9)
+_NO_STAY_UNTIL = 10**9
 
 
 def _span(resident: Resident) -> tuple[int, int]:
     if resident.stay is None:
-        return (_MIN, _MAX)
+        return (_NO_STAY_FROM, _NO_STAY_UNTIL)
     return (resident.stay.start.toordinal(), resident.stay.end.toordinal())
 
 
 def _night(day: int) -> dt.date | None:
-    return None if day <= _MIN else dt.date.fromordinal(day)
+    return None if day <= _NO_STAY_FROM else dt.date.fromordinal(day)
 
 
 def _when(day: int) -> str:
-    return "on every night" if day <= _MIN else f"on {dt.date.fromordinal(day).isoformat()}"
+    if day <= _NO_STAY_FROM:
+        return "on every night"
+    return f"on {dt.date.fromordinal(day).isoformat()}"
 
 
 def _names(ids: Iterable[str]) -> str:
@@ -190,7 +193,7 @@ def _capacity_violation(
 ) -> Violation:
     present = [r.id for r in occupants if _span(r)[0] <= since < _span(r)[1]]
     beds = f"{room.capacity} bed{'s' if room.capacity != 1 else ''}"
-    span = "" if since <= _MIN or until >= _MAX else f" (until {_night(until)})"
+    span = "" if since <= _NO_STAY_FROM or until >= _NO_STAY_UNTIL else f" (until {_night(until)})"
     return Violation(
         "capacity",
         f"room {room.id} has {beds} but {len(present)} residents {_when(since)}{span}: "

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from roomalloc.solver.candidates import ALWAYS_END, ALWAYS_START
+from roomalloc.solver.candidates import NO_STAY_END_DAY, NO_STAY_START_DAY
 from roomalloc.solver.scale.arrays import ProblemArrays, part_of
 from roomalloc.solver.scale.candidates import (
     BLOCK,
@@ -225,7 +225,8 @@ def greedy_start(arrays: ProblemArrays, cands: SparseCandidates, groups: GroupRo
 
     # Longer stays first: short ones fit the gaps the long ones leave (on the 2,000-resident
     # hostel cohort 1,929 housed against 1,866 by value alone, and never fewer elsewhere).
-    length = np.minimum(arrays.ends, ALWAYS_END) - np.maximum(arrays.starts, ALWAYS_START)
+    length = (np.minimum(arrays.ends, NO_STAY_END_DAY)
+              - np.maximum(arrays.starts, NO_STAY_START_DAY))
 
     def order(i: int) -> tuple[bool, float, int]:
         return (not arrays.required[i], -float(arrays.priority[i]), -int(length[i]))
