@@ -164,12 +164,13 @@ def test_the_solver_s_context_offers_every_member_of_the_protocol() -> None:
 
 def _documented_members() -> set[str]:
     """The names in the first column of the context table of docs/plugins.md."""
-    text = DOCS.read_text(encoding="utf-8")
-    table = text.split("## What a plug-in sees", 1)[1].split("\n\n", 2)[1]
+    lines = DOCS.read_text(encoding="utf-8").splitlines()
+    top = lines.index("| `ctx.` | type | what |")
     names: set[str] = set()
-    for row in table.splitlines()[2:]:
-        first = row.split("|")[1]
-        names.update(re.findall(r"`(\w+)", first))
+    for row in lines[top + 2:]:
+        if not row.startswith("|"):
+            break
+        names.update(re.findall(r"`(\w+)", row.split("|")[1]))
     return names
 
 

@@ -56,7 +56,7 @@ from roomalloc.solver.linear import Linear, Operand
 from roomalloc.solver.segments import binding_segments, room_segments
 
 if TYPE_CHECKING:
-    from roomalloc import plugins
+    from roomalloc.plugins import BuildContext as PluginContext
 
 
 @dataclass(frozen=True)
@@ -301,5 +301,5 @@ class BuildContext:
 
 if TYPE_CHECKING:
 
-    def _implements_the_protocol(ctx: BuildContext) -> plugins.BuildContext:
+    def _implements_the_protocol(ctx: BuildContext) -> PluginContext:
         return ctx  # mypy fails here if the class stops offering a member of the protocol
