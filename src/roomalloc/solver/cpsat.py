@@ -85,18 +85,17 @@ def configure(
     (['max_lp'], 1000000)
     """
     params = solver.parameters
-    if time_limit is not None:
-        params.max_time_in_seconds = time_limit
-    if workers is not None:
-        params.num_workers = workers
-    if seed is not None:
-        params.random_seed = seed
-    if catch_sigint is not None:
-        params.catch_sigint_signal = catch_sigint
-    if presolve is not None:
-        params.cp_model_presolve = presolve
-    if linearization_level is not None:
-        params.linearization_level = linearization_level
+    chosen = {
+        "max_time_in_seconds": time_limit,
+        "num_workers": workers,
+        "random_seed": seed,
+        "catch_sigint_signal": catch_sigint,
+        "cp_model_presolve": presolve,
+        "linearization_level": linearization_level,
+    }
+    for name, value in chosen.items():
+        if value is not None:
+            setattr(params, name, value)
     if full_lp:
         # The full LP relaxation (with cuts) is what proves allocations optimal: without it
         # even a 40-resident campus is not proven in 20 s; with it, in under a second.
