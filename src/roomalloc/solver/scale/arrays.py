@@ -190,6 +190,15 @@ class ProblemArrays:
                 out.setdefault(g, []).append(i)
         return out
 
+    @cached_property
+    def wanted_by(self) -> list[list[int]]:
+        """``wanted_by[i]``: the residents whose ``wants`` hold ``i``, each once, in order."""
+        out: list[list[int]] = [[] for _ in range(self.residents)]
+        for s, wanted in enumerate(self.wants):
+            for i in dict.fromkeys(wanted):
+                out[i].append(s)
+        return out
+
     def overlap(self, a: int, b: int) -> bool:
         """Whether residents ``a`` and ``b`` share a night (no stay overlaps everything)."""
         return bool(self.starts[a] < self.ends[b] and self.starts[b] < self.ends[a])

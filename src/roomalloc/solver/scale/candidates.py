@@ -3,8 +3,9 @@
 The dense matrices of :mod:`roomalloc.solver.candidates` hold one entry per resident-room pair
 (9 GB at 50,000 x 20,000). Here residents are scanned in blocks: each block's static rules and
 scores come from the same functions (:func:`~roomalloc.solver.candidates.allowed_matrix`,
-:func:`~roomalloc.solver.candidates.score_matrix`, so each rule keeps its one home) over the block
-alone, and only a few rooms per resident are kept, as CSR arrays:
+:func:`~roomalloc.solver.candidates.score_matrix`, so each rule keeps its one home) through a
+:class:`~roomalloc.solver.scale.scan.RoomScan` (what is per room, once), and only a few rooms
+per resident are kept, as CSR arrays:
 
 * the ``TOP_ROOMS`` rooms of highest value for the resident (preference score times its
   weight, minus the bed cost times its weight, plus the ``moves`` weight for the current room),
@@ -37,6 +38,7 @@ Example
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -44,8 +46,8 @@ import numpy as np
 import numpy.typing as npt
 
 from roomalloc.domain.model import Problem, Room
-from roomalloc.solver.candidates import allowed_matrix, score_matrix
-from roomalloc.solver.scale.arrays import FloatArray, IntArray, ProblemArrays, part_of
+from roomalloc.solver.scale.arrays import FloatArray, IntArray, ProblemArrays
+from roomalloc.solver.scale.scan import RoomScan
 
 #: Rooms kept per resident by value alone.
 TOP_ROOMS = 24
@@ -53,6 +55,9 @@ TOP_ROOMS = 24
 PER_KIND = 1
 #: Residents scanned at once: the block's dense matrices are BLOCK x rooms.
 BLOCK = 256
+#: Every how many columns the sample that bounds a row's top values reads (measured at 23,000
+#: rooms: 8 cost 60 ms a block, 16 and 32 more: the rows' candidates grow with it).
+SAMPLE_STRIDE = 8
 #: The relaxation's arcs (resident x room class) are kept below this many.
 ARC_BUDGET = 6_000_000
 
@@ -147,6 +152,8 @@ class SparseCandidates:
     arc_ptr: IntArray
     arc_class: npt.NDArray[np.int32]
     arc_value: FloatArray
+    #: The scan the candidates came from: dense rows of more residents later, at its cost.
+    scan: RoomScan
 
     def rooms_of(self, i: int) -> npt.NDArray[np.int32]:
         """Candidate rooms of resident ``i``, best value first."""
@@ -168,29 +175,6 @@ class SparseCandidates:
         return float(self.values_of(i)[hit[0]]) if hit.size else None
 
 
-def block_values(arrays: ProblemArrays, rows: range) -> tuple[npt.NDArray[np.bool_], FloatArray]:
-    """The static-rule matrix and room values of residents ``rows`` (dense over them only).
-
-    >>> from roomalloc import Problem, Room, Resident
-    >>> p = Problem(rooms=[Room(id="A", capacity=1)], residents=[Resident(id="r")])
-    >>> allowed, value = block_values(ProblemArrays.of(p), range(1))
-    >>> allowed.tolist(), value.tolist()
-    ([[True]], [[0.0]])
-    """
-    problem = arrays.problem
-    block = part_of(problem, residents=problem.residents[rows.start:rows.stop])
-    allowed = allowed_matrix(block)
-    w = arrays.weights
-    value = w.preferences * score_matrix(block) if w.preferences else np.zeros(allowed.shape)
-    if w.cost:
-        value -= w.cost * arrays.cost[None, :]
-    if w.moves:
-        current = arrays.current[rows.start:rows.stop]
-        has = np.flatnonzero(current >= 0)
-        value[has, current[has]] += w.moves
-    return allowed, value
-
-
 def sparse_candidates(arrays: ProblemArrays, *, seed: int = 0, exact_classes: bool = False,
                       top: int = TOP_ROOMS, per_kind: int = PER_KIND,
                       should_stop: Callable[[], bool] | None = None) -> SparseCandidates:
@@ -206,45 +190,43 @@ def sparse_candidates(arrays: ProblemArrays, *, seed: int = 0, exact_classes: bo
     classes = room_classes(arrays.problem, exact=exact_classes, max_classes=max_classes)
     if classes.exact and classes.count > max_classes:
         classes = room_classes(arrays.problem, exact=False, max_classes=max_classes)
-    order, first = classes.order, classes.first
-    kinds = arrays.capacity * 1000 + (arrays.room_gender + 2)
-    kind_columns = [np.flatnonzero(kinds == v) for v in np.unique(kinds)]
+    scan = RoomScan(arrays, classes.of_room)
+    # Every class lies in one kind (each class key holds capacity and gender), so in the
+    # scan's order each kind and each class is one slice; classes are renumbered in that order.
+    by_column = classes.of_room[scan.order]
+    class_starts = np.flatnonzero(np.diff(by_column, prepend=-1)) if m else np.zeros(0, np.int64)
+    renumbered = np.empty(m, dtype=np.int64)
+    renumbered[scan.order] = np.cumsum(np.diff(by_column, prepend=-1) != 0) - 1
+    classes = RoomClasses(renumbered, int(class_starts.size), classes.exact)
+    kinds = (arrays.capacity * 1000 + (arrays.room_gender + 2))[scan.order]
+    kind_bounds = np.flatnonzero(np.diff(kinds, prepend=-1, append=-2)).tolist()
+    kind_slices = list(itertools.pairwise(kind_bounds))
+    jitter = Jitter(rng, min(n, BLOCK), m)
     room_parts: list[npt.NDArray[np.int32]] = []
     value_parts: list[FloatArray] = []
     counts = np.zeros(n, dtype=np.int64)
     arc_parts: list[npt.NDArray[np.int32]] = []
     arc_value_parts: list[FloatArray] = []
     arc_counts = np.zeros(n, dtype=np.int64)
-    for lo in range(0, n, BLOCK):
+    for lo in range(0, n if m else 0, BLOCK):
         if should_stop is not None and should_stop():
             raise KeyboardInterrupt
-        rows = range(lo, min(n, lo + BLOCK))
-        allowed, value = block_values(arrays, rows)
-        if m == 0:
-            continue
-        masked = np.where(allowed, value, -np.inf)
+        rows = np.arange(lo, min(n, lo + BLOCK))
+        allowed, masked = scan.rows(rows)
+        np.copyto(masked, -np.inf, where=~allowed)
         # The jitter only orders equal values; the values kept are exact.
-        ranked = masked + rng.random(masked.shape) * 1e-6
-        picked = np.zeros(masked.shape, dtype=bool)
-        _mark_top(picked, ranked, np.arange(m), top)
-        for cols in kind_columns:
-            _mark_top(picked, ranked, cols, per_kind)
-        current = arrays.current[rows.start:rows.stop]
-        has = np.flatnonzero(current >= 0)
-        picked[has, current[has]] = True
-        picked &= allowed
-        for r in range(len(rows)):
-            cols = np.flatnonzero(picked[r])
-            cols = cols[np.argsort(-ranked[r, cols], kind="stable")]
-            room_parts.append(cols.astype(np.int32))
-            value_parts.append(value[r, cols])
-            counts[lo + r] = cols.size
-        best = np.maximum.reduceat(masked[:, order], first, axis=1)
-        for r in range(len(rows)):
-            ok = np.flatnonzero(np.isfinite(best[r]))
-            arc_parts.append(ok.astype(np.int32))
-            arc_value_parts.append(best[r, ok])
-            arc_counts[lo + r] = ok.size
+        ranked = masked + jitter.rows(rows.size)
+        r, c = _picks(ranked, kind_slices, scan.current[rows], top, per_kind)
+        order = np.lexsort((-ranked[r, c], r))
+        r, c = r[order], c[order]
+        room_parts.append(scan.order[c].astype(np.int32))
+        value_parts.append(masked[r, c])
+        counts[rows] = np.bincount(r, minlength=rows.size)
+        best = np.maximum.reduceat(masked, class_starts, axis=1)
+        r, k = np.nonzero(best > -np.inf)
+        arc_parts.append(k.astype(np.int32))
+        arc_value_parts.append(best[r, k])
+        arc_counts[rows] = np.bincount(r, minlength=rows.size)
     indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     arc_ptr = np.concatenate([[0], np.cumsum(arc_counts)]).astype(np.int64)
     return SparseCandidates(
@@ -255,24 +237,87 @@ def sparse_candidates(arrays: ProblemArrays, *, seed: int = 0, exact_classes: bo
         arc_ptr=arc_ptr,
         arc_class=np.concatenate(arc_parts) if arc_parts else np.zeros(0, np.int32),
         arc_value=np.concatenate(arc_value_parts) if arc_value_parts else np.zeros(0),
+        scan=scan,
     )
 
 
-def _mark_top(picked: npt.NDArray[np.bool_], ranked: FloatArray, cols: IntArray,
-              count: int) -> None:
-    """Mark, in each row, the ``count`` highest-ranked of ``cols`` (rows with fewer: all)."""
-    if cols.size == 0:
-        return
-    if cols.size <= count:
-        picked[:, cols] = True
-        return
-    sub = ranked[:, cols]
-    rows = np.arange(ranked.shape[0])
-    if count == 1:  # argmax is several times quicker than argpartition
-        picked[rows, cols[np.argmax(sub, axis=1)]] = True
-        return
-    top = np.argpartition(-sub, count - 1, axis=1)[:, :count]
-    picked[rows[:, None], cols[top]] = True
+class Jitter:
+    """Tiny random numbers below ``1e-6``, a block of ``rows x width`` at a time, each block a
+    window of one random stream at a random offset (a view, not a copy): drawing them afresh
+    for each block cost as much as the rest of a block's ranking at 23,000 rooms. Each row
+    reads numbers no other row of the block reads, and the rows of two blocks compare their
+    columns by different numbers unless both windows start at the same place.
+
+    >>> j = Jitter(np.random.default_rng(0), 2, 3).rows(2)
+    >>> j.shape, bool((j >= 0).all() and (j < 1e-6).all())
+    ((2, 3), True)
+    """
+
+    def __init__(self, rng: np.random.Generator, rows: int, width: int) -> None:
+        self.rng = rng
+        self.width = width
+        self.stream = rng.random(2 * rows * width + 1, dtype=np.float32)
+        self.stream *= np.float32(1e-6)
+
+    def rows(self, count: int) -> npt.NDArray[np.float32]:
+        """``count x width`` numbers (``count`` at most the ``rows`` given when made)."""
+        span = count * self.width
+        start = int(self.rng.integers(0, self.stream.size - span + 1))
+        return self.stream[start:start + span].reshape(count, self.width)
+
+
+def _top_columns(ranked: FloatArray, top: int) -> tuple[IntArray, IntArray]:
+    """``(row, column)`` of each row's ``top`` highest finite entries (rows with fewer: all).
+
+    A strided sample's ``top``-th highest is never above the row's own, so every entry at
+    least that high is a candidate: about ``top x SAMPLE_STRIDE`` a row, where a partition of
+    every column cost 4 times as much at 23,000 rooms.
+    """
+    m = ranked.shape[1]
+    stride = max(1, min(SAMPLE_STRIDE, m // (top * 16)))
+    sample = ranked[:, ::stride]
+    width = sample.shape[1]
+    floor = np.full(ranked.shape[0], -np.finfo(np.float64).max)
+    if width > top:
+        floor = np.maximum(floor, np.partition(sample, width - top, axis=1)[:, width - top])
+    r, c = np.nonzero(ranked >= floor[:, None])
+    order = np.lexsort((-ranked[r, c], r))
+    r, c = r[order], c[order]
+    first = np.searchsorted(r, np.arange(ranked.shape[0]))
+    keep = np.arange(r.size) - first[r] < top
+    return r[keep], c[keep]
+
+
+def _picks(ranked: FloatArray, kind_slices: list[tuple[int, int]], current: IntArray,
+           top: int, per_kind: int) -> tuple[IntArray, IntArray]:
+    """``(row, column)`` of the candidates, each once: the ``top`` best of a row, the
+    ``per_kind`` best of each kind's slice, the current room; finite entries only."""
+    r, c = _top_columns(ranked, top)
+    rs, cs = [r], [c]
+    every = np.arange(ranked.shape[0])
+    for a, b in kind_slices:
+        if b - a <= per_kind:
+            r, c = np.nonzero(np.isfinite(ranked[:, a:b]))
+            rs.append(r)
+            cs.append(c + a)
+            continue
+        sub = ranked[:, a:b]
+        if per_kind == 1:  # argmax is several times quicker than argpartition
+            best = np.argmax(sub, axis=1)[:, None]
+        else:
+            best = np.argpartition(-sub, per_kind - 1, axis=1)[:, :per_kind]
+        r = np.repeat(every, best.shape[1])
+        c = best.reshape(-1) + a
+        ok = np.isfinite(ranked[r, c])
+        rs.append(r[ok])
+        cs.append(c[ok])
+    has = np.flatnonzero(current >= 0)
+    ok = np.isfinite(ranked[has, current[has]])
+    rs.append(has[ok])
+    cs.append(current[has][ok])
+    m = ranked.shape[1]
+    key = np.unique(np.concatenate(rs).astype(np.int64) * m + np.concatenate(cs))
+    return key // m, key % m
 
 
 @dataclass(frozen=True, eq=False)
@@ -283,11 +328,13 @@ class GroupRooms:
     values: dict[int, FloatArray]
 
 
-def group_candidates(arrays: ProblemArrays, *, top: int = TOP_ROOMS) -> GroupRooms:
+def group_candidates(arrays: ProblemArrays, *, top: int = TOP_ROOMS,
+                     scan: RoomScan | None = None) -> GroupRooms:
     """The rooms a whole group may share: allowed for every member, by summed value.
 
     A group's members are scanned together (their dense rows only), so the common rooms are
-    exact, not the intersection of each member's short list.
+    exact, not the intersection of each member's short list. ``scan`` (the candidates') saves
+    making one.
 
     >>> from roomalloc import Problem, Room, Resident
     >>> p = Problem(rooms=[Room(id="A", capacity=2, features=("quiet",)), Room(id="B", capacity=2)],
@@ -298,6 +345,9 @@ def group_candidates(arrays: ProblemArrays, *, top: int = TOP_ROOMS) -> GroupRoo
     """
     rooms: dict[int, npt.NDArray[np.int32]] = {}
     values: dict[int, FloatArray] = {}
+    if not arrays.groups:
+        return GroupRooms(rooms, values)
+    scan = RoomScan(arrays) if scan is None else scan
     labels = list(arrays.groups)
     size = 0
     batch: list[int] = []
@@ -306,20 +356,17 @@ def group_candidates(arrays: ProblemArrays, *, top: int = TOP_ROOMS) -> GroupRoo
         size += len(arrays.groups[g])
         if size < BLOCK and n + 1 < len(labels):
             continue
-        members = [i for h in batch for i in arrays.groups[h]]
-        problem = arrays.problem
-        sub = part_of(problem, residents=[problem.residents[i] for i in members])
-        lookup = ProblemArrays.of(sub)
-        allowed, value = block_values(lookup, range(len(members)))
+        allowed, value = scan.rows([i for h in batch for i in arrays.groups[h]])
         at = 0
         for h in batch:
             count = len(arrays.groups[h])
             ok = allowed[at:at + count].all(axis=0)
             total = np.where(ok, value[at:at + count].sum(axis=0), -np.inf)
             cols = np.flatnonzero(ok)
-            cols = cols[np.argsort(-total[cols], kind="stable")][:top]
-            rooms[h] = cols.astype(np.int32)
-            values[h] = total[cols]
+            kept = scan.order[cols]
+            best = np.lexsort((kept, -total[cols]))[:top]
+            rooms[h] = kept[best].astype(np.int32)
+            values[h] = total[cols[best]]
             at += count
         batch, size = [], 0
     return GroupRooms(rooms, values)

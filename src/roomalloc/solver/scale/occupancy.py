@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from roomalloc.solver.scale.arrays import IntArray, ProblemArrays
 
@@ -107,6 +108,13 @@ class Occupancy:
         free = self.arrays.capacity[picked] - self.count[picked] >= beds
         kept: list[int] = picked[free].tolist()
         return kept
+
+    def may_take(self, rooms: IntArray, beds: int = 1) -> npt.NDArray[np.bool_]:
+        """For each of ``rooms``, whether it might take ``beds`` more (:meth:`with_space`)."""
+        if self.arrays.has_stays:
+            return np.ones(rooms.size, dtype=bool)
+        free: npt.NDArray[np.bool_] = self.arrays.capacity[rooms] - self.count[rooms] >= beds
+        return free
 
     def blockers(self, room: int, unit: Sequence[int]) -> list[int]:
         """Residents of ``room`` who clash with ``unit`` by a pairwise rule (not capacity)."""

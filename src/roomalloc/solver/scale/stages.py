@@ -154,7 +154,7 @@ class SparseCandidatesStage:
         exact = is_pure_assignment(run.arrays)
         run.candidates = sparse_candidates(run.arrays, seed=run.seed, exact_classes=exact,
                                            should_stop=lambda: run.done)
-        run.groups = group_candidates(run.arrays)
+        run.groups = group_candidates(run.arrays, scan=run.candidates.scan)
 
 
 class ExactAssignmentStage:

@@ -42,15 +42,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from roomalloc.solver.candidates import NO_STAY_END_DAY, NO_STAY_START_DAY
-from roomalloc.solver.scale.arrays import ProblemArrays, part_of
-from roomalloc.solver.scale.candidates import (
-    BLOCK,
-    GroupRooms,
-    SparseCandidates,
-    block_values,
-)
+from roomalloc.solver.candidates import ALWAYS_END, ALWAYS_START
+from roomalloc.solver.scale.arrays import ProblemArrays
+from roomalloc.solver.scale.candidates import BLOCK, GroupRooms, SparseCandidates
 from roomalloc.solver.scale.occupancy import Occupancy
+from roomalloc.solver.scale.scan import RoomScan
 
 #: Rooms tried per resident left out, beyond the short list, and per required resident
 #: rescued (the best-valued first): a scan of every room took minutes at 10,000 residents;
@@ -68,15 +64,19 @@ class StartOutcome:
     missing_required: list[int]
 
 
-def _mate_bonus(arrays: ProblemArrays, occ: Occupancy, i: int, room: int) -> float:
-    """Roommates weight times the wishes (either way) ``i`` meets with ``room``'s residents."""
+def _mate_bonuses(arrays: ProblemArrays, occ: Occupancy, i: int) -> dict[int, float]:
+    """Roommates weight times the wishes (either way) unhoused ``i`` would meet in each room
+    (rooms where none would be met are left out): the rooms of those ``i`` wants (each
+    repeat counting) and of those who want ``i``, whose stays overlap ``i``'s."""
     w = arrays.weights.roommates
+    out: dict[int, float] = {}
     if not w:
-        return 0.0
-    here = set(occ.occupants[room])
-    met = sum(1 for s in arrays.wants[i] if s in here and arrays.overlap(i, s))
-    met += sum(1 for s in here if i in arrays.wants[s] and arrays.overlap(i, s))
-    return w * met
+        return out
+    for s in [*arrays.wants[i], *arrays.wanted_by[i]]:
+        k = int(occ.room_of[s])
+        if k >= 0 and arrays.overlap(i, s):
+            out[k] = out.get(k, 0.0) + w
+    return out
 
 
 def _place_locked(arrays: ProblemArrays, occ: Occupancy, cands: SparseCandidates) -> list[int]:
@@ -119,40 +119,46 @@ def _place_groups(arrays: ProblemArrays, occ: Occupancy, groups: GroupRooms) -> 
 
 def _insert(arrays: ProblemArrays, occ: Occupancy, cands: SparseCandidates, i: int) -> bool:
     """Put ``i`` in its best-valued candidate room that fits (roommate wishes met count)."""
-    rooms = cands.rooms_of(i).tolist()
+    rooms = cands.rooms_of(i)
     values = cands.values_of(i)
-    if arrays.weights.roommates:
-        values = values + np.array([_mate_bonus(arrays, occ, i, k) for k in rooms])
+    if not arrays.has_stays:  # a full room cannot fit anyone: skip it without asking
+        space = occ.count[rooms] < arrays.capacity[rooms]
+        rooms, values = rooms[space], values[space]
+    bonus = _mate_bonuses(arrays, occ, i)
+    if bonus:
+        values = values + np.array([bonus.get(k, 0.0) for k in rooms.tolist()])
     if arrays.private[i]:  # every other bed of a private resident's room is lost
         ranking = np.lexsort((-values, arrays.capacity[rooms]))
     else:
         ranking = np.argsort(-values, kind="stable")
-    for n in ranking.tolist():
-        if occ.fits(rooms[n], [i]):
-            occ.place(rooms[n], [i])
+    for k in rooms[ranking].tolist():
+        if occ.fits(k, [i]):
+            occ.place(k, [i])
             return True
     return False
 
 
-def all_allowed(arrays: ProblemArrays, people: list[int]) -> Iterator[tuple[int, list[int]]]:
-    """Every room each of ``people``'s own static rules allow, best value first, one resident
-    at a time (dense rows ``BLOCK`` at a time, made only when the caller reaches them: the
-    lists of 5,000 residents left out of 50,000 held 9 GB at once).
+def all_allowed(scan: RoomScan, people: list[int],
+                space: Occupancy | None = None) -> Iterator[tuple[int, list[int]]]:
+    """Every room each of ``people``'s own static rules allow, best value first (equal values
+    by room position), one resident at a time (dense rows ``BLOCK`` at a time, made only when
+    the caller reaches them: the lists of 5,000 residents left out of 50,000 held 9 GB at once).
+    With ``space``, only the rooms that might take one more there
+    (:meth:`Occupancy.with_space`) when the resident's block is made.
 
     >>> from roomalloc import Problem, Room, Resident
     >>> p = Problem(rooms=[Room(id="A", capacity=1, cost=9), Room(id="B", capacity=1)],
     ...             residents=[Resident(id="r", budget=5)])
-    >>> dict(all_allowed(ProblemArrays.of(p), [0]))
+    >>> dict(all_allowed(RoomScan(ProblemArrays.of(p)), [0]))
     {0: [1]}
     """
-    problem = arrays.problem
     for lo in range(0, len(people), BLOCK):
         chunk = people[lo:lo + BLOCK]
-        sub = part_of(problem, residents=[problem.residents[i] for i in chunk])
-        allowed, value = block_values(ProblemArrays.of(sub), range(len(chunk)))
+        allowed, value = scan.rows(chunk)
+        if space is not None:
+            allowed &= space.may_take(scan.order)[None, :]
         for n, i in enumerate(chunk):
-            rooms = np.flatnonzero(allowed[n])
-            yield i, rooms[np.argsort(-value[n, rooms], kind="stable")].tolist()
+            yield i, scan.by_value(allowed[n], value[n])
 
 
 def _insert_anywhere(occ: Occupancy, i: int, rooms: list[int]) -> bool:
@@ -174,7 +180,7 @@ def _make_room(arrays: ProblemArrays, occ: Occupancy, cands: SparseCandidates,
         for x in occ.occupants[k]:
             if not movable[x] or not occ.fits(k, [u], without=[x]):
                 continue
-            for k2 in cands.rooms_of(x).tolist():
+            for k2 in occ.with_space(cands.rooms_of(x).tolist()):
                 if k2 != k and occ.fits(k2, [x]):
                     occ.remove([x])
                     occ.place(k2, [x])
@@ -194,7 +200,9 @@ def _rescue(arrays: ProblemArrays, occ: Occupancy, cands: SparseCandidates, i: i
         out = occ.blockers(k, [i])
         if not all(movable[b] for b in out):
             continue
-        rest = sorted((b for b in occ.occupants[k] if b not in out and movable[b]),
+        # Only residents whose stays meet i's take its beds: moving anyone else frees nothing.
+        rest = sorted((b for b in occ.occupants[k]
+                       if b not in out and movable[b] and arrays.overlap(i, b)),
                       key=lambda b: (bool(arrays.required[b]), float(arrays.priority[b])))
         while not occ.fits(k, [i], without=out) and rest:
             out.append(rest.pop(0))
@@ -204,7 +212,7 @@ def _rescue(arrays: ProblemArrays, occ: Occupancy, cands: SparseCandidates, i: i
         occ.remove(out)
         occ.place(k, [i])
         placed = [b for b in out if _insert(arrays, occ, cands, b)
-                  or _insert_anywhere(occ, b, next(all_allowed(arrays, [b]))[1])]
+                  or _insert_anywhere(occ, b, next(all_allowed(cands.scan, [b]))[1])]
         if all(b in placed for b in out if arrays.required[b]):
             return True
         occ.remove([i, *placed])  # undo: a required resident would be left out
@@ -228,30 +236,39 @@ def greedy_start(arrays: ProblemArrays, cands: SparseCandidates, groups: GroupRo
     length = (np.minimum(arrays.ends, NO_STAY_END_DAY)
               - np.maximum(arrays.starts, NO_STAY_START_DAY))
 
-    def order(i: int) -> tuple[bool, float, int]:
-        return (not arrays.required[i], -float(arrays.priority[i]), -int(length[i]))
+    # Required residents with the fewest beds their rules allow first: any order houses the
+    # others, those come last to beds taken (ward 400: one of 5 isolation rooms' residents
+    # left out by priority order; none by this one).
+    required = [i for i in singles if arrays.required[i]]
+    scarce = np.zeros(arrays.residents, dtype=np.int64)
+    if required:
+        scarce[required] = cands.scan.beds(required)
+
+    def order(i: int) -> tuple[bool, int, float, int]:
+        return (not arrays.required[i], int(scarce[i]), -float(arrays.priority[i]),
+                -int(length[i]))
 
     left_out = [i for i in sorted(singles, key=order) if not _insert(arrays, occ, cands, i)]
+    # Required residents first, before anyone else takes the beds left: every room they may
+    # use, then rescue (whatever the clock says: without them there is no allocation at all).
+    for i, rooms in all_allowed(cands.scan, [i for i in left_out if arrays.required[i]]):
+        if not (_insert_anywhere(occ, i, rooms) or _rescue(arrays, occ, cands, i, rooms)):
+            missing.append(i)
     # The short lists are full: every room the resident may use.
     unhoused = [i for i in left_out if not arrays.required[i]]
     unhoused = unhoused if time.perf_counter() < until else []
-    for i, rooms in all_allowed(arrays, unhoused):
+    # Rooms fill and never empty until the making of room: a full one is skipped unread.
+    for i, rooms in all_allowed(cands.scan, unhoused, occ):
         if arrays.private[i]:
             rooms = sorted(rooms, key=lambda k: int(arrays.capacity[k]))
         _insert_anywhere(occ, i, rooms)
     # Making room: someone left out may fit once a lone resident moves to another room.
     movable = ~(arrays.required | arrays.locked) & (arrays.group < 0)
-    for i in unhoused:
+    for i in unhoused if occ.may_take(np.arange(arrays.rooms)).any() else []:
         if time.perf_counter() > until:
             break
         if occ.room_of[i] < 0:
             _make_room(arrays, occ, cands, movable, i)
-    needy = [i for i in np.flatnonzero(arrays.required & (occ.room_of < 0)).tolist()
-             if arrays.group[i] < 0 and not arrays.locked[i]]
-    for i, rooms in all_allowed(arrays, needy):
-        if time.perf_counter() > until or not (
-                _insert_anywhere(occ, i, rooms) or _rescue(arrays, occ, cands, i, rooms)):
-            missing.append(i)
     missing += [i for g, members in arrays.groups.items()
                 for i in members if arrays.required[i] and occ.room_of[i] < 0]
     return StartOutcome(occ, sorted(set(missing)))
