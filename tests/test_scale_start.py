@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 
@@ -45,3 +46,19 @@ def test_every_preset_starts_valid(preset: str) -> None:
     assert roomalloc.check(problem, assignments).ok
     housed = sum(k is not None for k in assignments.values())
     assert housed >= 0.85 * min(len(problem.residents), sum(k.capacity for k in problem.rooms))
+
+
+@settings(max_examples=100, deadline=None)
+@given(problems(max_rooms=6, max_residents=10, stays=False))  # with stays every room is open
+def test_a_room_closed_to_a_resident_never_fits_them(problem: Problem) -> None:
+    arrays = ProblemArrays.of(problem)
+    occ = greedy_start(arrays, sparse_candidates(arrays), group_candidates(arrays)).occupancy
+    # Take a few out, so that rooms have space and residents are unhoused.
+    occ.remove(range(0, arrays.residents, 3))
+    people = np.flatnonzero(occ.room_of < 0)
+    rooms = np.arange(arrays.rooms)
+    open_to = occ.open_to(rooms, people)
+    for p, i in enumerate(people.tolist()):
+        for k in rooms.tolist():
+            if occ.fits(k, [i]):
+                assert open_to[p, k]

@@ -256,10 +256,11 @@ class Jitter:
     def __init__(self, rng: np.random.Generator, rows: int, width: int) -> None:
         self.rng = rng
         self.width = width
-        self.stream = rng.random(2 * rows * width + 1, dtype=np.float32)
-        self.stream *= np.float32(1e-6)
+        # float64, as the values: adding float32 numbers to them cast every one.
+        self.stream = rng.random(2 * rows * width + 1)
+        self.stream *= 1e-6
 
-    def rows(self, count: int) -> npt.NDArray[np.float32]:
+    def rows(self, count: int) -> FloatArray:
         """``count x width`` numbers (``count`` at most the ``rows`` given when made)."""
         span = count * self.width
         start = int(self.rng.integers(0, self.stream.size - span + 1))

@@ -116,6 +116,26 @@ class Occupancy:
         free: npt.NDArray[np.bool_] = self.arrays.capacity[rooms] - self.count[rooms] >= beds
         return free
 
+    def open_to(self, rooms: IntArray, people: IntArray) -> npt.NDArray[np.bool_]:
+        """``out[p, n]``: whether room ``rooms[n]`` might take ``people[p]`` alone; a quick
+        test of what :meth:`fits` says for certain. Without stays everyone shares every night:
+        a room with no free bed, with a resident of another gender where mixing is
+        forbidden, or with a private resident (or holding anyone, for a private one) takes
+        no one. With stays, every room might."""
+        a = self.arrays
+        if a.has_stays:
+            return np.ones((people.size, rooms.size), dtype=bool)
+        lone = np.array([self.occupants[k][0] if self.occupants[k] else -1
+                         for k in rooms.tolist()], dtype=np.int64)
+        held = lone >= 0
+        out = np.repeat(self.may_take(rooms)[None, :], people.size, axis=0)
+        out &= ~(held & a.private[np.maximum(lone, 0)])[None, :]
+        out[a.private[people]] &= ~held[None, :]
+        if a.problem.rules.gender_mixing == "forbid":
+            other = a.gender[np.maximum(lone, 0)][None, :] != a.gender[people][:, None]
+            out &= ~(held[None, :] & other)
+        return out
+
     def blockers(self, room: int, unit: Sequence[int]) -> list[int]:
         """Residents of ``room`` who clash with ``unit`` by a pairwise rule (not capacity)."""
         return [b for b in self.occupants[room] if any(self._clash(a, b) for a in unit)]

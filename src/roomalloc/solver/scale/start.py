@@ -28,8 +28,9 @@ Example
 ...                        Resident(id="c", required=True)])
 >>> arrays = ProblemArrays.of(p)
 >>> out = greedy_start(arrays, sparse_candidates(arrays), group_candidates(arrays))
->>> out.occupancy.assignments(), out.missing_required
-({'a': None, 'b': 'A', 'c': 'B'}, [])
+>>> rooms = out.occupancy.assignments()
+>>> rooms["a"], sorted([rooms["b"], rooms["c"]]), out.missing_required
+(None, ['A', 'B'], [])
 """
 
 from __future__ import annotations
@@ -143,8 +144,8 @@ def all_allowed(scan: RoomScan, people: list[int],
     """Every room each of ``people``'s own static rules allow, best value first (equal values
     by room position), one resident at a time (dense rows ``BLOCK`` at a time, made only when
     the caller reaches them: the lists of 5,000 residents left out of 50,000 held 9 GB at once).
-    With ``space``, only the rooms that might take one more there
-    (:meth:`Occupancy.with_space`) when the resident's block is made.
+    With ``space``, only the rooms that might take the resident there
+    (:meth:`Occupancy.open_to`) when the resident's block is made.
 
     >>> from roomalloc import Problem, Room, Resident
     >>> p = Problem(rooms=[Room(id="A", capacity=1, cost=9), Room(id="B", capacity=1)],
@@ -156,7 +157,7 @@ def all_allowed(scan: RoomScan, people: list[int],
         chunk = people[lo:lo + BLOCK]
         allowed, value = scan.rows(chunk)
         if space is not None:
-            allowed &= space.may_take(scan.order)[None, :]
+            allowed &= space.open_to(scan.order, np.asarray(chunk, dtype=np.int64))
         for n, i in enumerate(chunk):
             yield i, scan.by_value(allowed[n], value[n])
 
@@ -257,7 +258,9 @@ def greedy_start(arrays: ProblemArrays, cands: SparseCandidates, groups: GroupRo
     # The short lists are full: every room the resident may use.
     unhoused = [i for i in left_out if not arrays.required[i]]
     unhoused = unhoused if time.perf_counter() < until else []
-    # Rooms fill and never empty until the making of room: a full one is skipped unread.
+    # Rooms fill and never empty until the making of room: one closed to a resident when
+    # their block is read stays closed (1.6 million failed tries of at most 200 rooms each
+    # at 50,000 campus).
     for i, rooms in all_allowed(cands.scan, unhoused, occ):
         if arrays.private[i]:
             rooms = sorted(rooms, key=lambda k: int(arrays.capacity[k]))
