@@ -45,13 +45,16 @@ from roomalloc.solver.scale.candidates import (
     sparse_candidates,
 )
 from roomalloc.solver.scale.improve import NeighbourhoodSearch
+from roomalloc.solver.scale.objective import weighted_objective
 from roomalloc.solver.scale.occupancy import Occupancy
 from roomalloc.solver.scale.start import greedy_start
-from roomalloc.verify.evaluation import evaluate
 from roomalloc.verify.verifier import check
 
 #: Share of the time left that the start's refinements may use.
 START_SHARE = 0.25
+#: Share of the time left that the start may spend housing required residents it left out
+#: (without them there is no allocation at all).
+RESCUE_SHARE = 0.6
 
 #: The office greedy's dense residents x rooms matrices: at most this many cells (about 0.4 GB),
 #: and an estimated run of at most ``OFFICE_GREEDY_SHARE`` of the time left, at
@@ -71,8 +74,8 @@ class ScaleRun(Run):
     """The driver's :class:`Run` with what this path's stages share: the problem's arrays, the
     candidates, the working allocation (``occupancy``) and its objective.
 
-    ``objective`` is the occupancy's objective as the stages last knew it (recomputed with
-    :func:`roomalloc.evaluate` when an occupancy is adopted, then kept up to date by the exact
+    ``objective`` is the occupancy's objective as the stages last knew it (recomputed, as
+    :func:`roomalloc.evaluate` would, when an occupancy is adopted, then kept up to date by the exact
     gains of the neighbourhood steps).
     """
 
@@ -107,7 +110,7 @@ class ScaleRun(Run):
     def adopt(self, occ: Occupancy, missing: Sequence[int]) -> None:
         """Make ``occ`` the working allocation: objective recomputed, missing required noted."""
         self.occupancy = occ
-        self.objective = evaluate(self.problem, occ.assignments()).objective
+        self.objective = weighted_objective(self.problem, occ.assignments())
         self.missing_required = list(missing)
         if not self.missing_required and self.first_valid is None:
             self.first_valid = self.elapsed()
@@ -197,7 +200,8 @@ class GreedyStartStage:
         assert run.candidates is not None and run.groups is not None
         # The refinements may take a quarter of the time left; the search does the rest.
         until = time.perf_counter() + run.share_of_time_left(START_SHARE, math.inf)
-        out = greedy_start(run.arrays, run.candidates, run.groups, until)
+        rescue_until = time.perf_counter() + run.share_of_time_left(RESCUE_SHARE, math.inf)
+        out = greedy_start(run.arrays, run.candidates, run.groups, until, rescue_until)
         run.adopt(out.occupancy, out.missing_required)
 
 

@@ -222,10 +222,11 @@ def _rescue(arrays: ProblemArrays, occ: Occupancy, cands: SparseCandidates, i: i
 
 
 def greedy_start(arrays: ProblemArrays, cands: SparseCandidates, groups: GroupRooms,
-                 until: float = math.inf) -> StartOutcome:
+                 until: float = math.inf, rescue_until: float = math.inf) -> StartOutcome:
     """The first allocation described above (deterministic for given candidates). After
-    ``until`` (a ``time.perf_counter()`` value) the refinements after step 2 are skipped:
-    the neighbourhood search does the same work, and its steps keep to the clock."""
+    ``until`` (a ``time.perf_counter()`` value) the refinements after step 2 for residents
+    who are not required are skipped, after ``rescue_until`` those for required ones: the
+    neighbourhood search does the same work, and its steps keep to the clock."""
     occ = Occupancy(arrays)
     missing = _place_locked(arrays, occ, cands)
     missing += _place_groups(arrays, occ, groups)
@@ -251,9 +252,10 @@ def greedy_start(arrays: ProblemArrays, cands: SparseCandidates, groups: GroupRo
 
     left_out = [i for i in sorted(singles, key=order) if not _insert(arrays, occ, cands, i)]
     # Required residents first, before anyone else takes the beds left: every room they may
-    # use, then rescue (whatever the clock says: without them there is no allocation at all).
+    # use, then rescue (with more of the clock: without them there is no allocation at all).
     for i, rooms in all_allowed(cands.scan, [i for i in left_out if arrays.required[i]]):
-        if not (_insert_anywhere(occ, i, rooms) or _rescue(arrays, occ, cands, i, rooms)):
+        if time.perf_counter() > rescue_until or not (
+                _insert_anywhere(occ, i, rooms) or _rescue(arrays, occ, cands, i, rooms)):
             missing.append(i)
     # The short lists are full: every room the resident may use.
     unhoused = [i for i in left_out if not arrays.required[i]]
@@ -262,6 +264,8 @@ def greedy_start(arrays: ProblemArrays, cands: SparseCandidates, groups: GroupRo
     # their block is read stays closed (1.6 million failed tries of at most 200 rooms each
     # at 50,000 campus).
     for i, rooms in all_allowed(cands.scan, unhoused, occ):
+        if time.perf_counter() > until:
+            break
         if arrays.private[i]:
             rooms = sorted(rooms, key=lambda k: int(arrays.capacity[k]))
         _insert_anywhere(occ, i, rooms)
