@@ -75,8 +75,8 @@ class ScaleRun(Run):
     candidates, the working allocation (``occupancy``) and its objective.
 
     ``objective`` is the occupancy's objective as the stages last knew it (recomputed, as
-    :func:`roomalloc.evaluate` would, when an occupancy is adopted, then kept up to date by the exact
-    gains of the neighbourhood steps).
+    :func:`roomalloc.evaluate` would, when an occupancy is adopted, then kept up to date by
+    the exact gains of the neighbourhood steps).
     """
 
     def __init__(self, problem: Problem, *, time_limit: float | None = None,
