@@ -2,11 +2,12 @@
 
     python -m benchmarks.bench_stages campus 50000 --time-limit 120
 
-Prints, after each stage that runs, its seconds, the process's resident memory and peak, the
-incumbent's objective, the bound and how many required residents are still out; then the
-result's status, objective and bound, and the
-sparse candidates' pair and arc counts. Cap the address space first (``ulimit -v``) above
-10,000 residents.
+Prints, after each stage that runs, its seconds (and CPU seconds: the machine may be shared),
+the process's resident memory and peak, the incumbent's objective, the bound and how many
+required residents are still out; then the result's status, objective and bound, when the
+first valid allocation came and the whole call's wall and CPU time (the result's check
+included), and the sparse candidates' pair and arc counts. Cap the address space first
+(``ulimit -v``) above 10,000 residents.
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ def _megabytes() -> tuple[float, float]:
     return pages * resource.getpagesize() / 1e6, peak
 
 
+def _cpu_seconds() -> float:
+    """This process's CPU time: on a shared machine, closer to an idle one's wall time."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 class _Measured:
     """A stage of the path that prints its time and memory once it has run."""
 
@@ -39,10 +46,11 @@ class _Measured:
         return self.stage.accepts(run)
 
     def run(self, run: ScaleRun) -> None:
-        at = time.perf_counter()
+        at, cpu = time.perf_counter(), _cpu_seconds()
         self.stage.run(run)
         rss, peak = _megabytes()
-        print(f"{self.name}: {time.perf_counter() - at:.1f} s, rss {rss:.0f} MB, peak "
+        print(f"{self.name}: {time.perf_counter() - at:.1f} s (cpu {_cpu_seconds() - cpu:.1f} s),"
+              f" rss {rss:.0f} MB, peak "
               f"{peak:.0f} MB, objective {run.objective}, bound {run.proved}, required out "
               f"{len(run.missing_required)}", flush=True)
 
@@ -59,10 +67,13 @@ def main(argv: list[str] | None = None) -> int:
     problem = synthetic(args.preset, args.residents, args.seed).build()
     print(f"cohort: {time.perf_counter() - began:.1f} s, {len(problem.rooms)} rooms, "
           f"rss {_megabytes()[0]:.0f} MB", flush=True)
+    began, cpu = time.perf_counter(), _cpu_seconds()
     run = ScaleRun(problem, time_limit=args.time_limit, workers=2)
     with run.stopping(run.stop_search):  # as solve_at_scale runs them
         result = drive(run, [_Measured(stage) for stage in SCALE_STAGES])
-    print(f"result: {result.status}, objective {result.objective}, bound {result.bound}")
+    print(f"result: {result.status}, objective {result.objective}, bound {result.bound}, "
+          f"first valid at {run.first_valid and round(run.first_valid, 1)} s, call {time.perf_counter() - began:.1f} s "
+          f"(cpu {_cpu_seconds() - cpu:.1f} s), peak {_megabytes()[1]:.0f} MB")
     if run.candidates is not None:
         print(f"candidate pairs {run.candidates.pair_count:,}, "
               f"class arcs {len(run.candidates.arc_class):,}, "
