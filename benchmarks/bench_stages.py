@@ -72,8 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     with run.stopping(run.stop_search):  # as solve_at_scale runs them
         result = drive(run, [_Measured(stage) for stage in SCALE_STAGES])
     print(f"result: {result.status}, objective {result.objective}, bound {result.bound}, "
-          f"first valid at {run.first_valid and round(run.first_valid, 1)} s, call {time.perf_counter() - began:.1f} s "
-          f"(cpu {_cpu_seconds() - cpu:.1f} s), peak {_megabytes()[1]:.0f} MB")
+          f"first valid at {run.first_valid and round(run.first_valid, 1)} s, "
+          f"call {time.perf_counter() - began:.1f} s (cpu {_cpu_seconds() - cpu:.1f} s), "
+          f"peak {_megabytes()[1]:.0f} MB")
     if run.candidates is not None:
         print(f"candidate pairs {run.candidates.pair_count:,}, "
               f"class arcs {len(run.candidates.arc_class):,}, "
