@@ -54,6 +54,8 @@ from roomalloc.solver.scale.scan import RoomScan
 #: what is left goes to the neighbourhood search.
 ANYWHERE_TRIES = 200
 RESCUE_TRIES = 60
+#: Both for a required resident left out: without them there is no allocation at all.
+REQUIRED_TRIES = 2000
 
 
 @dataclass
@@ -162,11 +164,12 @@ def all_allowed(scan: RoomScan, people: list[int],
             yield i, scan.by_value(allowed[n], value[n])
 
 
-def _insert_anywhere(occ: Occupancy, i: int, rooms: list[int]) -> bool:
-    """Put ``i`` in the first of ``rooms`` that fits (at most ``ANYWHERE_TRIES`` tried with
+def _insert_anywhere(occ: Occupancy, i: int, rooms: list[int],
+                     tries: int = ANYWHERE_TRIES) -> bool:
+    """Put ``i`` in the first of ``rooms`` that fits (at most ``tries`` tried with
     stays, where a full-looking room may have the nights free: the house is nearly full when
     this runs, and a scan of every room for every resident left out took 94 s at 10,000)."""
-    for k in occ.with_space(rooms)[:ANYWHERE_TRIES]:
+    for k in occ.with_space(rooms)[:tries]:
         if occ.fits(k, [i]):
             occ.place(k, [i])
             return True
@@ -191,13 +194,13 @@ def _make_room(arrays: ProblemArrays, occ: Occupancy, cands: SparseCandidates,
 
 
 def _rescue(arrays: ProblemArrays, occ: Occupancy, cands: SparseCandidates, i: int,
-            rooms: list[int]) -> bool:
+            rooms: list[int], tries: int = RESCUE_TRIES) -> bool:
     """House required ``i`` in one of ``rooms`` (every room ``i`` may use) by moving lone,
     unlocked residents out: those who are not required first; a required one only when they
     find another room. Rooms needing the fewest moves are tried first."""
     movable = ~arrays.locked & (arrays.group < 0)
     plans: list[tuple[int, int, list[int]]] = []  # (moved out, room, who)
-    for k in rooms[:RESCUE_TRIES]:
+    for k in rooms[:tries]:
         out = occ.blockers(k, [i])
         if not all(movable[b] for b in out):
             continue
@@ -255,7 +258,8 @@ def greedy_start(arrays: ProblemArrays, cands: SparseCandidates, groups: GroupRo
     # use, then rescue (with more of the clock: without them there is no allocation at all).
     for i, rooms in all_allowed(cands.scan, [i for i in left_out if arrays.required[i]]):
         if time.perf_counter() > rescue_until or not (
-                _insert_anywhere(occ, i, rooms) or _rescue(arrays, occ, cands, i, rooms)):
+                _insert_anywhere(occ, i, rooms, REQUIRED_TRIES)
+                or _rescue(arrays, occ, cands, i, rooms, REQUIRED_TRIES)):
             missing.append(i)
     # The short lists are full: every room the resident may use.
     unhoused = [i for i in left_out if not arrays.required[i]]
