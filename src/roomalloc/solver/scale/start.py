@@ -256,11 +256,16 @@ def greedy_start(arrays: ProblemArrays, cands: SparseCandidates, groups: GroupRo
     left_out = [i for i in sorted(singles, key=order) if not _insert(arrays, occ, cands, i)]
     # Required residents first, before anyone else takes the beds left: every room they may
     # use, then rescue (with more of the clock: without them there is no allocation at all).
-    for i, rooms in all_allowed(cands.scan, [i for i in left_out if arrays.required[i]]):
-        if time.perf_counter() > rescue_until or not (
-                _insert_anywhere(occ, i, rooms, REQUIRED_TRIES)
-                or _rescue(arrays, occ, cands, i, rooms, REQUIRED_TRIES)):
-            missing.append(i)
+    # A first pass tries few rooms each; a second, those still out with more.
+    out = [i for i in left_out if arrays.required[i]]
+    for anywhere, rescue in ((ANYWHERE_TRIES, RESCUE_TRIES), (REQUIRED_TRIES, REQUIRED_TRIES)):
+        for i, rooms in all_allowed(cands.scan, out):
+            if time.perf_counter() > rescue_until:
+                break
+            if not _insert_anywhere(occ, i, rooms, anywhere):
+                _rescue(arrays, occ, cands, i, rooms, rescue)
+        out = [i for i in out if occ.room_of[i] < 0]
+    missing += out
     # The short lists are full: every room the resident may use.
     unhoused = [i for i in left_out if not arrays.required[i]]
     unhoused = unhoused if time.perf_counter() < until else []
