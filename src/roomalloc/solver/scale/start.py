@@ -93,14 +93,16 @@ def _place_locked(arrays: ProblemArrays, occ: Occupancy, cands: SparseCandidates
     return missing
 
 
-def _place_groups(arrays: ProblemArrays, occ: Occupancy, groups: GroupRooms) -> list[int]:
-    """Place each group whole; the members of groups split by a lock (left invalid)."""
+def _place_groups(arrays: ProblemArrays, occ: Occupancy, groups: GroupRooms,
+                  required: bool) -> list[int]:
+    """Place each group with (``required``) or without a required member whole; the members
+    of groups split by a lock (left invalid)."""
     split: list[int] = []
-    def key(g: int) -> tuple[bool, float]:
-        members = arrays.groups[g]
-        return (not arrays.required[members].any(), -float(arrays.priority[members].sum()))
+    def key(g: int) -> float:
+        return -float(arrays.priority[arrays.groups[g]].sum())
 
-    for g in sorted(arrays.groups, key=key):
+    chosen = [g for g in arrays.groups if bool(arrays.required[arrays.groups[g]].any()) == required]
+    for g in sorted(chosen, key=key):
         members = arrays.groups[g]
         if len(members) == 1 and arrays.locked[members[0]]:
             continue
@@ -232,7 +234,7 @@ def greedy_start(arrays: ProblemArrays, cands: SparseCandidates, groups: GroupRo
     neighbourhood search does the same work, and its steps keep to the clock."""
     occ = Occupancy(arrays)
     missing = _place_locked(arrays, occ, cands)
-    missing += _place_groups(arrays, occ, groups)
+    missing += _place_groups(arrays, occ, groups, required=True)
     singles = [i for i in range(arrays.residents)
                if arrays.group[i] < 0 and not arrays.locked[i]]
 
@@ -253,11 +255,11 @@ def greedy_start(arrays: ProblemArrays, cands: SparseCandidates, groups: GroupRo
         return (not arrays.required[i], int(scarce[i]), -float(arrays.priority[i]),
                 -int(length[i]))
 
-    left_out = [i for i in sorted(singles, key=order) if not _insert(arrays, occ, cands, i)]
+    ranked = sorted(singles, key=order)
     # Required residents first, before anyone else takes the beds left: every room they may
     # use, then rescue (with more of the clock: without them there is no allocation at all).
     # A first pass tries few rooms each; a second, those still out with more.
-    out = [i for i in left_out if arrays.required[i]]
+    out = [i for i in ranked if arrays.required[i] and not _insert(arrays, occ, cands, i)]
     for anywhere, rescue in ((ANYWHERE_TRIES, RESCUE_TRIES), (REQUIRED_TRIES, REQUIRED_TRIES)):
         for i, rooms in all_allowed(cands.scan, out):
             if time.perf_counter() > rescue_until:
@@ -266,8 +268,11 @@ def greedy_start(arrays: ProblemArrays, cands: SparseCandidates, groups: GroupRo
                 _rescue(arrays, occ, cands, i, rooms, rescue)
         out = [i for i in out if occ.room_of[i] < 0]
     missing += out
+    # Groups with no one required after the required residents (their members cannot be
+    # moved out to rescue one), then everyone else.
+    missing += _place_groups(arrays, occ, groups, required=False)
+    unhoused = [i for i in ranked if not arrays.required[i] and not _insert(arrays, occ, cands, i)]
     # The short lists are full: every room the resident may use.
-    unhoused = [i for i in left_out if not arrays.required[i]]
     unhoused = unhoused if time.perf_counter() < until else []
     # Rooms fill and never empty until the making of room: one closed to a resident when
     # their block is read stays closed (1.6 million failed tries of at most 200 rooms each
