@@ -95,10 +95,11 @@ def _place_locked(arrays: ProblemArrays, occ: Occupancy, cands: SparseCandidates
     return missing
 
 
-def _place_groups(arrays: ProblemArrays, occ: Occupancy, groups: GroupRooms,
+def _place_groups(arrays: ProblemArrays, occ: Occupancy, groups: GroupRooms, scan: RoomScan,
                   required: bool) -> list[int]:
-    """Place each group with (``required``) or without a required member whole; the members
-    of groups split by a lock (left invalid)."""
+    """Place each group with (``required``) or without a required member whole, in its
+    short list's rooms, else in any room every member may use (up to ``REQUIRED_TRIES`` or
+    ``ANYWHERE_TRIES`` of them); the members of groups split by a lock (left invalid)."""
     split: list[int] = []
     def key(g: int) -> float:
         return -float(arrays.priority[arrays.groups[g]].sum())
@@ -117,11 +118,22 @@ def _place_groups(arrays: ProblemArrays, occ: Occupancy, groups: GroupRooms,
             else:
                 split.extend(rest)
             continue
-        for k in groups.rooms.get(g, np.zeros(0, np.int32)).tolist():
-            if occ.fits(k, members):
-                occ.place(k, members)
-                break
+        short = groups.rooms.get(g, np.zeros(0, np.int32)).tolist()
+        if not _place_unit(occ, members, short):
+            # Groups rank rooms alike too (the bed cost is in the value): short lists fill.
+            allowed, value = scan.rows(members)
+            rooms = scan.by_value(np.logical_and.reduce(allowed, axis=0), value.sum(axis=0))
+            _place_unit(occ, members, rooms[:REQUIRED_TRIES if required else ANYWHERE_TRIES])
     return split
+
+
+def _place_unit(occ: Occupancy, unit: list[int], rooms: list[int]) -> bool:
+    """Put ``unit`` in the first of ``rooms`` it fits."""
+    for k in rooms:
+        if occ.fits(k, unit):
+            occ.place(k, unit)
+            return True
+    return False
 
 
 def _insert(arrays: ProblemArrays, occ: Occupancy, cands: SparseCandidates, i: int) -> bool:
@@ -236,7 +248,7 @@ def greedy_start(arrays: ProblemArrays, cands: SparseCandidates, groups: GroupRo
     neighbourhood search does the same work, and its steps keep to the clock."""
     occ = Occupancy(arrays)
     missing = _place_locked(arrays, occ, cands)
-    missing += _place_groups(arrays, occ, groups, required=True)
+    missing += _place_groups(arrays, occ, groups, cands.scan, required=True)
     singles = [i for i in range(arrays.residents)
                if arrays.group[i] < 0 and not arrays.locked[i]]
 
@@ -275,7 +287,7 @@ def greedy_start(arrays: ProblemArrays, cands: SparseCandidates, groups: GroupRo
     missing += out
     # Groups with no one required after the required residents (their members cannot be
     # moved out to rescue one), then everyone else.
-    missing += _place_groups(arrays, occ, groups, required=False)
+    missing += _place_groups(arrays, occ, groups, cands.scan, required=False)
     unhoused = [i for i in ranked if not arrays.required[i] and not _insert(arrays, occ, cands, i)]
     # The short lists are full: every room the resident may use.
     unhoused = unhoused if time.perf_counter() < until else []
