@@ -43,7 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from roomalloc.solver.candidates import ALWAYS_END, ALWAYS_START
+from roomalloc.solver.candidates import NO_STAY_END_DAY, NO_STAY_START_DAY
 from roomalloc.solver.scale.arrays import ProblemArrays
 from roomalloc.solver.scale.candidates import BLOCK, GroupRooms, SparseCandidates
 from roomalloc.solver.scale.occupancy import Occupancy
