@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from roomalloc import Interval, Problem, Resident, Room, Roommates, Rules
+from roomalloc.rules import Rule
 
 #: The hard rules whose verdict depends on one resident and one room.
 PER_RESIDENT = ("needs", "budget", "excluded_rooms", "room_gender", "unavailable", "locked")
@@ -39,6 +40,8 @@ class Case:
     allocation: dict[str, str | None]
     broken: str | None
     placement: tuple[str, str] | None = field(default=None)
+    #: Custom rules (``roomalloc.rules.Rule``) the row's problem is checked and solved with.
+    plugins: tuple[Rule, ...] = ()
 
     @property
     def id(self) -> str:

@@ -20,7 +20,9 @@ from roomalloc.plugins import BuildContext, Expression
 from roomalloc.rules import Rule
 from roomalloc.solver import build_model
 from roomalloc.terms import Term, register_term, unregister_term
+from rule_cases import Case
 from test_bruteforce import brute_force
+from test_rule_cases import CHECKERS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "plugins.md"
 
@@ -71,6 +73,26 @@ def _stairs_registered() -> Iterator[None]:
 
 
 # --- the rule ---------------------------------------------------------------------------------
+
+
+# Its rows in the case table: one that breaks it, one that keeps it, judged by the checkers that
+# take custom rules (the verifier and the CP-SAT model with the placements fixed).
+_ROOMS = [Room(id="12-A", capacity=1, floor=12), Room(id="13-A", capacity=1, floor=13)]
+FLOOR_13_CASES = (
+    Case("nobody_on_floor_13", "on_floor_13",
+         Problem(rooms=_ROOMS, residents=[Resident(id="r1")]), {"r1": "13-A"},
+         "nobody_on_floor_13", ("r1", "13-A"), plugins=(NobodyOnFloor13(),)),
+    Case("nobody_on_floor_13", "on_floor_12",
+         Problem(rooms=_ROOMS, residents=[Resident(id="r1")]), {"r1": "12-A"},
+         None, ("r1", "12-A"), plugins=(NobodyOnFloor13(),)),
+)
+
+
+@pytest.mark.parametrize("checker", ["verifier", "cp_sat"])
+@pytest.mark.parametrize("case", FLOOR_13_CASES, ids=[c.id for c in FLOOR_13_CASES])
+def test_the_new_rule_s_rows_in_the_case_table(case: Case, checker: str) -> None:
+    CHECKERS[checker](case)
+
 
 
 def _floor_13_wanted() -> Problem:

@@ -32,13 +32,13 @@ SHARING_KINDS = {REASON_KIND[rule] for rule in SHARING}
 
 def verifier(case: Case) -> None:
     """The verifier reports the broken rule and no other, or nothing when every rule holds."""
-    rules = {v.rule for v in check(case.problem, case.allocation).violations}
+    rules = {v.rule for v in check(case.problem, case.allocation, rules=case.plugins).violations}
     assert rules == ({case.broken} if case.broken else set())
 
 
 def cp_sat(case: Case) -> None:
     """The full model with every placement fixed is feasible exactly when no rule breaks."""
-    built = build_model(case.problem)
+    built = build_model(case.problem, rules=case.plugins)
     feasible = all(
         room is None or room in built.context.placements[r]
         for r, room in case.allocation.items()
