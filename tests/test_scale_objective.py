@@ -1,11 +1,11 @@
-"""The scale path's objective from weighted terms only is evaluate's objective."""
+"""The objective from weighted terms only (what the scale path adopts by) is evaluate's."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 
 from roomalloc import Problem, evaluate
-from roomalloc.solver.scale.objective import weighted_objective
+from roomalloc.verify.evaluation import weighted_objective
 from strategies import Assignments, problem_with_allocation
 
 

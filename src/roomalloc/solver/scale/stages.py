@@ -45,9 +45,9 @@ from roomalloc.solver.scale.candidates import (
     sparse_candidates,
 )
 from roomalloc.solver.scale.improve import NeighbourhoodSearch
-from roomalloc.solver.scale.objective import weighted_objective
 from roomalloc.solver.scale.occupancy import Occupancy
 from roomalloc.solver.scale.start import greedy_start
+from roomalloc.verify.evaluation import weighted_objective
 from roomalloc.verify.verifier import check
 
 #: Share of the time left that the start's refinements may use.
