@@ -46,6 +46,27 @@ LOCK_RULE = "locked"
 #: The own rules that do not depend on the resident's stay.
 STAY_FREE_RULES: tuple[str, ...] = ("needs", "budget", "room_gender", "excluded_rooms")
 
+#: Resident fields no own rule reads (``current_room`` counts only with ``locked``). A field
+#: added to the model counts until it is listed here: a new rule can never share a row wrongly.
+_NOT_OWN_RULE_FIELDS = frozenset({"id", "name", "priority", "required", "private", "preferences",
+                                  "roommates", "group", "attributes", "current_room", "locked"})
+_OWN_RULE_FIELDS = tuple(f for f in Resident.model_fields if f not in _NOT_OWN_RULE_FIELDS)
+
+
+def own_rule_key(resident: Resident, *, stay: bool = True, lock: bool = True) -> tuple[object, ...]:
+    """Equal for residents whose own-rule rows are equal: the fields the own rules read
+    (without the stay, for the :data:`STAY_FREE_RULES`; with the lock when ``lock``).
+
+    >>> from roomalloc import Resident
+    >>> own_rule_key(Resident(id="a", budget=5, priority=3)) == own_rule_key(
+    ...     Resident(id="b", budget=5))
+    True
+    """
+    fields = (getattr(resident, f) for f in _OWN_RULE_FIELDS if stay or f != "stay")
+    locked = (resident.locked, resident.current_room if resident.locked else None) if lock else ()
+    return (*fields, *locked)
+
+
 #: Stand-ins for "no stay": before and after every date (ordinal day numbers).
 NO_STAY_START_DAY = -(2**40)
 NO_STAY_END_DAY = 2**40

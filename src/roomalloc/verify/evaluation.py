@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from roomalloc.domain.model import Preference, Problem, Resident, Result, Room
-from roomalloc.rules.own import STAY_FREE_RULES, OwnRules, broken_rules
+from roomalloc.rules.own import STAY_FREE_RULES, OwnRules, broken_rules, own_rule_key
 
 if TYPE_CHECKING:
     from roomalloc.terms.base import Term
@@ -155,7 +155,7 @@ class _RoomArrays:
         Residents' preferences mostly differ, their rules mostly do not (a few hundred distinct
         rows at 50,000 campus residents): the row is shared, up to ``ALLOWED_CELLS`` cells.
         """
-        key = (r.needs, r.budget, r.gender, r.excluded_rooms)
+        key = own_rule_key(r, stay=False, lock=False)
         row = self._allowed_rows.get(key)
         if row is None:
             row = self.rules.allowed((r,), rules=STAY_FREE_RULES)[0]
@@ -217,7 +217,7 @@ def best_scores(problem: Problem, only: Iterable[str] | None = None) -> dict[str
         if not any(p.weight > 0 for p in r.preferences):
             best[r.id] = 0.0
             continue
-        key = (r.preferences, r.needs, r.budget, r.excluded_rooms, r.gender, r.stay)
+        key = (r.preferences, own_rule_key(r, lock=False))
         value = memo.get(key)
         if value is None:
             value = memo[key] = _first_open(arrays, arrays.ranked(r), r)

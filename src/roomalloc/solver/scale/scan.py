@@ -34,6 +34,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from roomalloc.domain.model import Preference, Problem, Resident
+from roomalloc.rules.own import own_rule_key
 from roomalloc.solver.candidates import allowed_matrix, score_matrix
 from roomalloc.solver.scale.arrays import BoolArray, FloatArray, IntArray, ProblemArrays, part_of
 
@@ -43,12 +44,6 @@ RULE_ROW_CELLS = 400_000_000
 SELECTOR_BLOCK = 256
 #: A selector of more than rooms / DENSE_SHARE rooms is added as a 0/1 row, not by index.
 DENSE_SHARE = 4
-
-#: Resident fields no static rule reads (``current_room`` counts only with ``locked``). A field
-#: added to the model counts until it is listed here: a new rule can never share a row wrongly.
-_NOT_STATIC = frozenset({"id", "name", "priority", "required", "private", "preferences",
-                         "roommates", "group", "attributes", "current_room"})
-
 
 def rule_codes(problem: Problem) -> tuple[IntArray, IntArray]:
     """A code per resident, equal for residents whose static-rule rows are equal, and one
@@ -60,13 +55,11 @@ def rule_codes(problem: Problem) -> tuple[IntArray, IntArray]:
     >>> codes.tolist(), first.tolist()
     ([0, 1, 1], [0, 1])
     """
-    fields = [f for f in Resident.model_fields if f not in _NOT_STATIC]
     table: dict[tuple[object, ...], int] = {}
     first: list[int] = []
     codes = np.empty(len(problem.residents), dtype=np.int64)
     for i, r in enumerate(problem.residents):
-        key = (*(getattr(r, f) for f in fields), r.current_room if r.locked else None)
-        code = table.setdefault(key, len(table))
+        code = table.setdefault(own_rule_key(r), len(table))
         if code == len(first):
             first.append(i)
         codes[i] = code
