@@ -24,7 +24,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
-import signal
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -41,7 +40,7 @@ from roomalloc.solver.builder import BuiltModel, build_model, objective_terms
 from roomalloc.solver.candidates import Candidates, candidate_matrix
 from roomalloc.solver.configurations import Multipliers, RoomConfigurations
 from roomalloc.solver.context import OutOfTime
-from roomalloc.solver.driver import STOP_SIGNALS, Run, Stage, drive
+from roomalloc.solver.driver import Run, Stage, drive
 from roomalloc.solver.greedy import greedy_allocation
 from roomalloc.solver.shortlist import SHORTLIST_SIZE, shortlist
 
@@ -115,7 +114,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
                  stop_at: float | None = None) -> None:
         super().__init__()
         self._built = built
-        self._run = run
+        self.run = run  # whose stop signals stop this search
         self.bounded = bounded
         self._stop_at = stop_at  # stop once CP-SAT's (integer) objective reaches this
         self.solutions = 0
@@ -128,30 +127,29 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             self.close_enough = True
             self._stop_at = None
             self.stop_search()
-        progress = self._run.progress
+        progress = self.run.progress
         if progress is None:
             return
         scaled = self._built.objective
         if scaled is None:
-            progress(self._run.elapsed(), 0.0, None)
+            progress(self.run.elapsed(), 0.0, None)
             return
         objective = scaled.to_objective(self.objective_value)
         own = None
         if self.bounded:
             own = scaled.to_objective(self.best_objective_bound) + self._built.tolerance
-        progress(self._run.elapsed(), objective, self._run.bound_with(own))
+        progress(self.run.elapsed(), objective, self.run.bound_with(own))
 
 
-def _run_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: Any) -> int:
+def _run_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel,
+                       watcher: _Watcher) -> int:
     """Solve in a worker thread so that Ctrl-C or SIGTERM in the main thread can stop the search.
 
-    While the search runs, SIGINT and SIGTERM stop it (``stop_search``) instead of raising
-    KeyboardInterrupt or ending the process, so a second signal that lands while the search
-    winds down cannot escape and lose the allocation found; the previous handlers come back
-    afterwards. The main thread waits on an Event, not on ``Thread.join``: a
-    join interrupted by a signal can leave the thread looking finished while it still runs
-    (Python < 3.13). Off the main thread (where signals cannot be handled) the search runs
-    without the handler.
+    The run's own stop signals (:meth:`Run.stopping`, installed by the driver) stop the search
+    (``stop_search``) instead of raising, so a second signal that lands while the search winds
+    down cannot escape and lose the allocation found. The main thread waits on an Event, not on
+    ``Thread.join``: a join interrupted by a signal can leave the thread looking finished while
+    it still runs (Python < 3.13).
     """
     outcome: dict[str, Any] = {}
     done = threading.Event()
@@ -165,17 +163,11 @@ def _run_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel, watch
             done.set()
 
     def stop() -> None:
-        if isinstance(watcher, _Watcher):
-            watcher.interrupted = True
+        watcher.interrupted = True
         solver.stop_search()
 
-    def on_signal(signum: int, frame: Any) -> None:
-        stop()
-
     worker = threading.Thread(target=run, name="roomalloc-cp-sat", daemon=True)
-    in_main = threading.current_thread() is threading.main_thread()
-    previous = {s: signal.signal(s, on_signal) for s in STOP_SIGNALS} if in_main else {}
-    try:
+    with watcher.run.stopping(stop):
         worker.start()
         while not done.is_set():
             try:
@@ -183,10 +175,6 @@ def _run_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel, watch
             except KeyboardInterrupt:  # a handler installed by someone else raised it
                 stop()
         worker.join()
-    finally:
-        for s, handler in previous.items():
-            if handler is not None:  # None: set outside Python, cannot be put back
-                signal.signal(s, handler)
     if "error" in outcome:
         raise outcome["error"]
     status: int = outcome["status"]
