@@ -104,3 +104,54 @@ def test_an_occupancy_round_trips_through_ids() -> None:
     occ = greedy_start(arrays, sparse_candidates(arrays), group_candidates(arrays)).occupancy
     again = Occupancy.from_assignments(arrays, occ.assignments())
     assert again.assignments() == occ.assignments()
+
+
+def test_a_stays_window_frees_only_overlapping_residents_and_steps_keep_the_rules() -> None:
+    problem = cohort(residents=300, seed=5, preset="hostel")
+    arrays = ProblemArrays.of(problem)
+    cands = sparse_candidates(arrays)
+    occ = greedy_start(arrays, cands, group_candidates(arrays)).occupancy
+    first = roomalloc.evaluate(problem, occ.assignments()).objective
+    search = NeighbourhoodSearch(arrays, cands, seed=2, workers=1)
+    assert "stays" in search.hoods.kinds
+    plain = ProblemArrays.of(cohort(residents=50, seed=1))
+    assert "stays" not in Neighbourhoods(plain, sparse_candidates(plain)).kinds
+    rng = np.random.default_rng(1)
+    picked = 0
+    for _ in range(30):
+        freed = search.hoods.pick("stays", occ, rng)
+        if freed is None:
+            continue
+        picked += 1
+        fixed = set(freed.fixed)
+        moving = [i for i in freed.residents if i not in fixed]
+        assert all(occ.room_of[i] in freed.rooms for i in fixed)
+        assert all(occ.room_of[i] < 0 or occ.room_of[i] in freed.rooms for i in moving)
+        # Residents of the freed rooms not freed keep their place (some always exist here).
+        assert any(set(occ.occupants[k]) - set(moving) for k in freed.rooms)
+        search.step(occ, freed, time_limit=1.0)
+    assert picked > 0 and search.kept > 0
+    assignments = occ.assignments()
+    assert roomalloc.check(problem, assignments).ok
+    now = roomalloc.evaluate(problem, assignments).objective
+    assert abs(now - first - search.gain) <= 1e-6 * abs(now)
+
+
+def test_the_stays_window_frees_exactly_the_stays_meeting_its_nights() -> None:
+    from roomalloc.solver.scale.neighbourhood import WINDOW_NIGHTS
+    problem = cohort(residents=300, seed=5, preset="hostel")
+    arrays = ProblemArrays.of(problem)
+    cands = sparse_candidates(arrays)
+    occ = greedy_start(arrays, cands, group_candidates(arrays)).occupancy
+    hoods = Neighbourhoods(arrays, cands)
+    night = int(np.median(arrays.starts))
+    freed = hoods.window(occ, np.random.default_rng(0), first=night)
+    assert freed is not None
+    fixed = set(freed.fixed)
+    meets = {i for i in range(arrays.residents)
+             if arrays.starts[i] < night + WINDOW_NIGHTS and night < arrays.ends[i]}
+    moving = set(freed.residents) - fixed
+    assert moving <= meets
+    assert not fixed & meets
+    for k in freed.rooms:  # every overlapping resident of a chosen room is freed
+        assert {i for i in occ.occupants[k] if i in meets} <= moving

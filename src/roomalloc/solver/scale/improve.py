@@ -39,7 +39,7 @@ from roomalloc.solver.builder import build_model
 from roomalloc.solver.cpsat import configure, found
 from roomalloc.solver.scale.arrays import ProblemArrays
 from roomalloc.solver.scale.candidates import SparseCandidates
-from roomalloc.solver.scale.neighbourhood import KINDS, Bandit, Freed, Neighbourhoods
+from roomalloc.solver.scale.neighbourhood import Bandit, Freed, Neighbourhoods
 from roomalloc.solver.scale.occupancy import Occupancy
 from roomalloc.solver.scale.subproblem import sub_problem
 from roomalloc.verify.evaluation import evaluate
@@ -58,7 +58,7 @@ class NeighbourhoodSearch:
                  workers: int = 1) -> None:
         self.arrays = arrays
         self.hoods = Neighbourhoods(arrays, cands)
-        self.bandit = Bandit(KINDS)
+        self.bandit = Bandit(self.hoods.kinds)
         self.rng = np.random.default_rng(seed)
         self.workers = workers
         self.gain = 0.0
@@ -71,7 +71,8 @@ class NeighbourhoodSearch:
         self.steps += 1
         arrays = self.arrays
         problem = arrays.problem
-        sub = sub_problem(problem, freed.rooms, freed.residents)
+        sub = sub_problem(problem, freed.rooms, freed.residents,
+                          {i: int(occ.room_of[i]) for i in freed.fixed})
         local = {k: n for n, k in enumerate(freed.rooms)}
         before = {problem.residents[i].id: (problem.rooms[int(occ.room_of[i])].id
                                             if occ.room_of[i] >= 0 else None)

@@ -10,7 +10,14 @@ groups only), so that the freed part is a plain problem of its own
   and their own best candidates;
 * ``unhoused``: a few unhoused residents (required ones first) and their best candidates;
 * ``similar``: random rooms of one kind (capacity, gender designation), for swaps across
-  buildings.
+  buildings;
+* ``stays`` (only when residents have stays): a window of a few nights across many rooms.
+  With stays a room holds many residents in turn, so freeing whole rooms frees few nights
+  each; this kind frees only the residents whose stays overlap the window (and unhoused ones
+  whose stays do). Residents of those rooms outside the window stay where they are: they go
+  to the sub-problem locked in their room (``Freed.fixed``) when their stay meets the freed
+  ones' nights or a freed resident's wish, and one per room keeps the room counted as used,
+  so the sub-problem's objective still moves with the global one.
 
 :class:`Bandit` picks the kind, favouring those that improved lately.
 
@@ -47,6 +54,11 @@ MAX_RESIDENTS = 24
 MAX_NEWCOMERS = 12
 
 KINDS = ("floor", "wishes", "unhoused", "similar")
+#: The ``stays`` kind: nights in its window, and rooms and residents it frees at most (more
+#: than a room kind's, as most residents of its rooms stay fixed).
+WINDOW_NIGHTS = 3
+STAY_ROOMS = 24
+STAY_RESIDENTS = 60
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,8 @@ class Freed:
     kind: str
     rooms: list[int]
     residents: list[int]
+    #: Those of ``residents`` who keep their current room (locked in the sub-problem).
+    fixed: tuple[int, ...] = ()
 
 
 class Neighbourhoods:
@@ -80,9 +94,13 @@ class Neighbourhoods:
         self._users = owner[order]
         self._users_ptr = np.searchsorted(cands.rooms[order], np.arange(arrays.rooms + 1))
         self._wishers = [i for i, w in enumerate(arrays.wants) if w]
+        #: The kinds on offer: ``stays`` only when some resident has a stay.
+        self.kinds = (*KINDS, "stays") if arrays.has_stays else KINDS
 
     def pick(self, kind: str, occ: Occupancy, rng: np.random.Generator) -> Freed | None:
         """A neighbourhood of ``kind`` (``None`` when that kind has nothing to offer now)."""
+        if kind == "stays":
+            return self.window(occ, rng)
         chooser: dict[str, Callable[[Occupancy, np.random.Generator], list[int] | None]] = {
             "floor": self._floor, "wishes": self._wishes,
             "unhoused": self._unhoused, "similar": self._similar,
@@ -121,6 +139,63 @@ class Neighbourhoods:
                 newcomers.extend(unit)
                 inside.update(unit)
         return Freed("given", chosen, sorted(inside))
+
+    def window(self, occ: Occupancy, rng: np.random.Generator,
+               first: int | None = None) -> Freed | None:
+        """The ``stays`` kind: ``WINDOW_NIGHTS`` nights from ``first`` (random by default)
+        across rooms in random order; see the module's description for who is freed."""
+        arrays = self.arrays
+        starts, ends = arrays.starts, arrays.ends
+        if first is None:
+            begin = int(starts.min())
+            first = int(rng.integers(begin, max(int(ends.max()), begin + 1)))
+        lo, hi = first, first + WINDOW_NIGHTS
+        rooms: list[int] = []
+        moving: list[int] = []
+        taken: set[int] = set()
+        for k in rng.permutation(arrays.rooms).tolist():
+            if len(rooms) >= STAY_ROOMS or len(moving) >= STAY_RESIDENTS:
+                break
+            here = [i for i in occ.occupants[k] if starts[i] < hi and lo < ends[i]]
+            if not here:
+                continue
+            # Groups move whole: a member elsewhere (not yet freed) rules the room out.
+            units = {i if arrays.group[i] < 0 else -1 - int(arrays.group[i]) for i in here}
+            members = [m for u in units for m in ([u] if u >= 0 else arrays.groups[-1 - u])]
+            if any(m not in taken and occ.room_of[m] != k for m in members):
+                continue
+            rooms.append(k)
+            new = [m for m in members if m not in taken]
+            moving.extend(new)
+            taken.update(new)
+        if not rooms:
+            return None
+        for k in rooms:
+            users = self._users[self._users_ptr[k]:self._users_ptr[k + 1]]
+            waiting = [int(u) for u in users if occ.room_of[u] < 0 and int(u) not in taken
+                       and starts[u] < hi and lo < ends[u]]
+            for u in sorted(waiting, key=lambda u: not arrays.required[u]):
+                if len(moving) >= STAY_RESIDENTS + MAX_NEWCOMERS:
+                    break
+                unit = [u] if arrays.group[u] < 0 else arrays.groups[int(arrays.group[u])]
+                if any(occ.room_of[m] >= 0 or m in taken for m in unit):
+                    continue
+                moving.extend(unit)
+                taken.update(unit)
+        # Who stays put but must be in the sub-problem: anyone of these rooms sharing a night
+        # with the freed span (capacity and the pairwise rules), tied by a wish to a freed
+        # resident (the roommates term), and one per room (rooms_used).
+        span_lo = int(starts[moving].min())
+        span_hi = int(ends[moving].max())
+        fixed: list[int] = []
+        for k in rooms:
+            rest = [i for i in occ.occupants[k] if i not in taken]
+            for n, i in enumerate(rest):
+                if (n == 0 or (starts[i] < span_hi and span_lo < ends[i])
+                        or any(s in taken for s in arrays.wants[i])
+                        or any(s in taken for s in arrays.wanted_by[i])):
+                    fixed.append(i)
+        return Freed("stays", rooms, sorted([*moving, *fixed]), tuple(sorted(fixed)))
 
     def _floor(self, occ: Occupancy, rng: np.random.Generator) -> list[int]:
         k = int(rng.integers(self.arrays.rooms))

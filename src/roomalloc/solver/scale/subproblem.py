@@ -29,7 +29,7 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from roomalloc.domain.model import Problem, Resident, Roommates
 from roomalloc.solver.scale.arrays import part_of
@@ -52,12 +52,28 @@ def _localise(r: Resident, residents: set[str], rooms: set[str]) -> Resident:
     return r.model_copy(update=update) if update else r
 
 
-def sub_problem(problem: Problem, rooms: Sequence[int], residents: Sequence[int]) -> Problem:
+def sub_problem(problem: Problem, rooms: Sequence[int], residents: Sequence[int],
+                fixed: Mapping[int, int] | None = None) -> Problem:
     """The problem of ``rooms`` and ``residents`` (positions), references kept inside only
-    (so the sub-problem is valid as it stands; it is built without validating it again)."""
+    (so the sub-problem is valid as it stands; it is built without validating it again).
+
+    ``fixed`` maps some of ``residents`` to the room (one of ``rooms``) they keep: they are
+    locked there, so their nights count against the room's beds and their terms are the same
+    before and after (their current room is replaced by that room, which changes ``moves``
+    by the same amount on both sides).
+
+    >>> from roomalloc import Problem, Room, Resident
+    >>> p = Problem(rooms=[Room(id="A", capacity=1)], residents=[Resident(id="a")])
+    >>> [(r.current_room, r.locked) for r in sub_problem(p, [0], [0], {0: 0}).residents]
+    [('A', True)]
+    """
     room_objs = tuple(problem.rooms[k] for k in rooms)
     people = [problem.residents[i] for i in residents]
     room_ids = {k.id for k in room_objs}
     resident_ids = {r.id for r in people}
-    return part_of(problem, rooms=room_objs,
-                   residents=[_localise(r, resident_ids, room_ids) for r in people])
+    local = [_localise(r, resident_ids, room_ids) for r in people]
+    if fixed:
+        local = [r.model_copy(update={"current_room": problem.rooms[fixed[i]].id,
+                                      "locked": True}) if i in fixed else r
+                 for i, r in zip(residents, local, strict=True)]
+    return part_of(problem, rooms=room_objs, residents=local)
