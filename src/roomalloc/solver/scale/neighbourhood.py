@@ -114,7 +114,6 @@ class Neighbourhoods:
     def free(self, occ: Occupancy, rooms: list[int],
              rng: np.random.Generator | None = None) -> Freed:
         """Everyone in ``rooms`` (trimmed to about ``MAX_RESIDENTS``) and unhoused newcomers."""
-        arrays = self.arrays
         chosen: list[int] = []
         people: list[int] = []
         for k in dict.fromkeys(rooms):
@@ -124,21 +123,33 @@ class Neighbourhoods:
             chosen.append(k)
             people.extend(occ.occupants[k])
         inside = set(people)
+        self._newcomers(occ, chosen, inside, MAX_NEWCOMERS, rng=rng)
+        return Freed("given", chosen, sorted(inside))
+
+    def _newcomers(self, occ: Occupancy, rooms: list[int], inside: set[int], most: int, *,
+                   stay: tuple[int, int] | None = None,
+                   rng: np.random.Generator | None = None) -> list[int]:
+        """Unhoused residents who may use one of ``rooms`` (required ones first, whole groups
+        only, at most about ``most``; with ``stay``, only those whose stays meet that span of
+        nights), added to ``inside``; ``rng`` samples each room's when it has too many."""
+        arrays = self.arrays
         newcomers: list[int] = []
-        for k in chosen:
+        for k in rooms:
             users = self._users[self._users_ptr[k]:self._users_ptr[k + 1]]
-            waiting = [int(u) for u in users if occ.room_of[u] < 0 and int(u) not in inside]
+            waiting = [int(u) for u in users if occ.room_of[u] < 0 and int(u) not in inside
+                       and (stay is None or (arrays.starts[u] < stay[1]
+                                             and stay[0] < arrays.ends[u]))]
             if rng is not None and len(waiting) > MAX_NEWCOMERS:
                 waiting = rng.choice(waiting, MAX_NEWCOMERS, replace=False).tolist()
             for u in sorted(waiting, key=lambda u: not arrays.required[u]):
-                if len(newcomers) >= MAX_NEWCOMERS:
+                if len(newcomers) >= most:
                     break
                 unit = [u] if arrays.group[u] < 0 else arrays.groups[int(arrays.group[u])]
                 if any(occ.room_of[m] >= 0 or m in inside for m in unit):
                     continue
                 newcomers.extend(unit)
                 inside.update(unit)
-        return Freed("given", chosen, sorted(inside))
+        return newcomers
 
     def window(self, occ: Occupancy, rng: np.random.Generator,
                first: int | None = None) -> Freed | None:
@@ -170,18 +181,8 @@ class Neighbourhoods:
             taken.update(new)
         if not rooms:
             return None
-        for k in rooms:
-            users = self._users[self._users_ptr[k]:self._users_ptr[k + 1]]
-            waiting = [int(u) for u in users if occ.room_of[u] < 0 and int(u) not in taken
-                       and starts[u] < hi and lo < ends[u]]
-            for u in sorted(waiting, key=lambda u: not arrays.required[u]):
-                if len(moving) >= STAY_RESIDENTS + MAX_NEWCOMERS:
-                    break
-                unit = [u] if arrays.group[u] < 0 else arrays.groups[int(arrays.group[u])]
-                if any(occ.room_of[m] >= 0 or m in taken for m in unit):
-                    continue
-                moving.extend(unit)
-                taken.update(unit)
+        moving.extend(self._newcomers(occ, rooms, taken, STAY_RESIDENTS + MAX_NEWCOMERS
+                                      - len(moving), stay=(lo, hi)))
         # Who stays put but must be in the sub-problem: anyone of these rooms sharing a night
         # with the freed span (capacity and the pairwise rules), tied by a wish to a freed
         # resident (the roommates term), and one per room (rooms_used).
